@@ -1,0 +1,182 @@
+"""Selecting stories: items in the window that are on topic, duplicates merged.
+
+Relevance: the configured topic terms, case- and inflection-tolerant for English
+("critical mineral" finds "critical minerals", "export control" finds "export-controlled"),
+substring matches for Chinese and Japanese terms, and short all-caps acronyms ("REE") matched
+with their case so that they do not fire on ordinary words.
+
+Merging: items with the same canonical URL, the same normalised title, or near-identical
+text are one story. Near-identical text is found with MinHash signatures bucketed by
+locality-sensitive hashing, so the cost grows with the number of items, not its square;
+candidate pairs are confirmed by their shingle overlap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from briefing.config import Config
+from briefing.models import Item, Story, StorySource
+
+_SUFFIX = r"(?:s|es|'s|ed|d|ing|al)?"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TITLE_TAIL = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,60}$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+SHINGLE = 5
+BANDS, ROWS = 8, 3
+NEAR_DUPLICATE = 0.5
+# Official sources first among equally full, equally early copies of a story.
+_KIND_RANK = {"government": 0, "state_media": 1, "wire": 2, "trade_press": 3, "news_search": 4, "other": 5}
+
+
+def term_pattern(term: str) -> str:
+    term = term.strip()
+    if _CJK.search(term):
+        return re.escape(term)
+    words = [re.escape(w) for w in re.split(r"[\s-]+", term) if w]
+    body = (_SUFFIX + r"[\s-]+").join(words)
+    return rf"(?<!\w){body}{_SUFFIX}(?!\w)"
+
+
+def matcher(terms: Iterable[str]) -> Callable[[str], list[str]]:
+    """A function returning the terms found in a text (each at most once)."""
+    folded: list[tuple[str, str]] = []
+    exact: list[tuple[str, str]] = []
+    for term in terms:
+        if not term.strip():
+            continue
+        # "REE", "Nd", "Sb": acronyms and element symbols keep their case.
+        is_symbol = len(term) <= 4 and term.isascii() and any(c.isupper() for c in term) and " " not in term
+        (exact if is_symbol else folded).append((term, term_pattern(term)))
+    patterns: list[tuple[re.Pattern[str], list[str]]] = []
+    for group, flags in ((folded, re.IGNORECASE), (exact, 0)):
+        if group:
+            names = [t for t, _ in group]
+            combined = "|".join(f"(?P<t{i}>{p})" for i, (_, p) in enumerate(group))
+            patterns.append((re.compile(combined, flags), names))
+
+    def find(text: str) -> list[str]:
+        found: list[str] = []
+        for pattern, names in patterns:
+            for match in pattern.finditer(text):
+                name = names[int(match.lastgroup[1:])] if match.lastgroup else ""
+                if name and name not in found:
+                    found.append(name)
+        return found
+
+    return find
+
+
+def is_relevant(item: Item, find: Callable[[str], list[str]], exclude: Callable[[str], list[str]]) -> bool:
+    text = f"{item.title}\n{item.summary}\n{item.text}"
+    return bool(find(text)) and not exclude(text)
+
+
+def normalise_title(title: str) -> str:
+    title = _TITLE_TAIL.sub("", title)
+    return " ".join(w.lower() for w in _WORD.findall(title))
+
+
+def _shingles(text: str) -> set[int]:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < SHINGLE:
+        return set()
+    return {
+        int.from_bytes(hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode(), digest_size=8).digest(), "big")
+        for i in range(len(words) - SHINGLE + 1)
+    }
+
+
+_MASK = (1 << 64) - 1
+_SEEDS = [int.from_bytes(hashlib.blake2b(bytes([i]), digest_size=8).digest(), "big") | 1 for i in range(BANDS * ROWS)]
+
+
+def _signature(shingles: set[int]) -> list[int]:
+    return [min(((s * seed) ^ (seed >> 7)) & _MASK for s in shingles) for seed in _SEEDS]
+
+
+class _Union:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def join(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def group_duplicates(items: list[Item]) -> list[list[Item]]:
+    """Groups of items that report the same story (each group in input order)."""
+    union = _Union(len(items))
+    first_by_key: dict[tuple[str, str], int] = {}
+    for i, item in enumerate(items):
+        for key in (("url", item.url), ("title", normalise_title(item.title))):
+            if not key[1] or (key[0] == "title" and len(key[1]) < 20):
+                continue
+            if key in first_by_key:
+                union.join(first_by_key[key], i)
+            else:
+                first_by_key[key] = i
+    shingles = [_shingles(item.text or item.summary) for item in items]
+    buckets: dict[tuple[int, tuple[int, ...]], list[int]] = defaultdict(list)
+    for i, sh in enumerate(shingles):
+        if len(sh) < 8:
+            continue
+        sig = _signature(sh)
+        for band in range(BANDS):
+            buckets[(band, tuple(sig[band * ROWS : (band + 1) * ROWS]))].append(i)
+    checked: set[tuple[int, int]] = set()
+    for members in buckets.values():
+        for a_pos, a in enumerate(members):
+            for b in members[a_pos + 1 :]:
+                if (a, b) in checked or union.find(a) == union.find(b):
+                    continue
+                checked.add((a, b))
+                overlap = len(shingles[a] & shingles[b]) / min(len(shingles[a]), len(shingles[b]))
+                if overlap >= NEAR_DUPLICATE:
+                    union.join(a, b)
+    groups: dict[int, list[Item]] = defaultdict(list)
+    for i, item in enumerate(items):
+        groups[union.find(i)].append(item)
+    return list(groups.values())
+
+
+def make_story(group: list[Item]) -> Story:
+    # The fullest text leads (it carries the quotes); among near-equal copies, the earliest.
+    lead = min(group, key=lambda i: (-(len(i.text) // 400), i.published, _KIND_RANK.get(i.source_kind, 9), i.id))
+    others = sorted((i for i in group if i is not lead), key=lambda i: (i.published, i.id))
+    ordered = [lead, *others]
+    return Story(
+        id="s-" + hashlib.sha1(lead.id.encode()).hexdigest()[:10],
+        title=lead.title,
+        url=lead.url,
+        source=lead.source,
+        source_kind=lead.source_kind,
+        published=min(i.published for i in group),
+        item_ids=[i.id for i in ordered],
+        sources=[
+            StorySource(item_id=i.id, feed=i.feed, source=i.source, url=i.url, published=i.published)
+            for i in ordered
+        ],
+        flags=sorted({"fulltext_failed"} & {f for i in group for f in i.flags}),
+    )
+
+
+def select_stories(items: list[Item], config: Config) -> list[Story]:
+    """On-topic stories from the items (already limited to the window), most covered first."""
+    find = matcher(config.topics.terms)
+    exclude = matcher(config.topics.exclude)
+    relevant = [i for i in items if is_relevant(i, find, exclude)]
+    stories = [make_story(group) for group in group_duplicates(relevant)]
+    stories.sort(key=lambda s: (-len(s.item_ids), -s.published.timestamp(), s.id))
+    return stories
