@@ -1,0 +1,1 @@
+"""Sources: fetching (fetch), parsing (parse), sanitising (sanitize), full text (fulltext), ingest."""
