@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from briefing.config import Config
 from briefing.models import Item, Story, StorySource
 
-_SUFFIX = r"(?:s|es|'s|ed|d|ing|al)?"
+_SUFFIX = r"(?:s|es|'s|ed|d|ing|al|led|ling)?"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TITLE_TAIL = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,60}$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
