@@ -36,7 +36,9 @@ class Actor(Section):
     side: str = Field(description="One of the configured sides.")
     organization: str = Field(default="", description="Full organisation name.")
     kind: SourceKind = "government"
-    aliases: list[str] = Field(default_factory=list, description="People, offices and names that mean this actor.")
+    aliases: list[str] = Field(
+        default_factory=list, description="People, offices and names that mean this actor."
+    )
 
 
 class Feed(Section):
@@ -112,7 +114,7 @@ class FetchSettings(Section):
     pause_after: int = Field(default=5, ge=1, description="Consecutive failures before a feed is paused.")
     archive: Path | None = Field(
         default=None,
-        description="Folder of saved article pages (index.toml maps URL -> file), used instead of the network.",
+        description="Folder of saved article pages (index.toml maps URL -> file), read instead of the web.",
     )
 
 
@@ -177,7 +179,9 @@ def _cross_references(data: dict[str, Any]) -> list[str]:
             seen.add(name)
     for i, actor in enumerate(data.get("actors") or []):
         if isinstance(actor, dict) and isinstance(actor.get("side"), str) and actor["side"] not in sides:
-            problems.append(f"actors[{i}].side: unknown side {actor['side']!r} (sides: {', '.join(map(str, sides))})")
+            problems.append(
+                f"actors[{i}].side: unknown side {actor['side']!r} (sides: {', '.join(map(str, sides))})"
+            )
     for i, feed in enumerate(data.get("feeds") or []):
         if isinstance(feed, dict) and isinstance(feed.get("actor"), str) and feed["actor"] not in actors:
             problems.append(f"feeds[{i}].actor: unknown actor {feed['actor']!r}")

@@ -23,7 +23,7 @@ from briefing.models import Item, Story, StorySource
 
 _SUFFIX = r"(?:s|es|'s|ed|d|ing|al|led|ling)?"
 _WORD = re.compile(r"\w+", re.UNICODE)
-_TITLE_TAIL = re.compile(r"\s+[-|–—]\s+[^-|–—]{2,60}$")
+_TITLE_TAIL = re.compile("\\s+[-|\u2013\u2014]\\s+[^-|\u2013\u2014]{2,60}$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 SHINGLE = 5
@@ -86,13 +86,18 @@ def _shingles(text: str) -> set[int]:
     if len(words) < SHINGLE:
         return set()
     return {
-        int.from_bytes(hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode(), digest_size=8).digest(), "big")
+        int.from_bytes(
+            hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode(), digest_size=8).digest(), "big"
+        )
         for i in range(len(words) - SHINGLE + 1)
     }
 
 
 _MASK = (1 << 64) - 1
-_SEEDS = [int.from_bytes(hashlib.blake2b(bytes([i]), digest_size=8).digest(), "big") | 1 for i in range(BANDS * ROWS)]
+_SEEDS = [
+    int.from_bytes(hashlib.blake2b(bytes([i]), digest_size=8).digest(), "big") | 1
+    for i in range(BANDS * ROWS)
+]
 
 
 def _signature(shingles: set[int]) -> list[int]:
@@ -153,7 +158,9 @@ def group_duplicates(items: list[Item]) -> list[list[Item]]:
 
 def make_story(group: list[Item]) -> Story:
     # The fullest text leads (it carries the quotes); among near-equal copies, the earliest.
-    lead = min(group, key=lambda i: (-(len(i.text) // 400), i.published, _KIND_RANK.get(i.source_kind, 9), i.id))
+    lead = min(
+        group, key=lambda i: (-(len(i.text) // 400), i.published, _KIND_RANK.get(i.source_kind, 9), i.id)
+    )
     others = sorted((i for i in group if i is not lead), key=lambda i: (i.published, i.id))
     ordered = [lead, *others]
     return Story(

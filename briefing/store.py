@@ -189,7 +189,8 @@ class Store:
             for item in items:
                 digest = content_hash(item)
                 row = db.execute(
-                    "SELECT id, content_hash, text, url, flags, published FROM items WHERE feed = ? AND guid = ?",
+                    "SELECT id, content_hash, text, url, flags, published FROM items "
+                    "WHERE feed = ? AND guid = ?",
                     (item.feed, item.guid),
                 ).fetchone()
                 if row is None:
@@ -213,10 +214,19 @@ class Store:
                         "summary = ?, summary_html = ?, text = ?, language = ?, flags = ?, content_hash = ?, "
                         "updated_at = ? WHERE id = ?",
                         (
-                            item.title, row["url"] if keep_fulltext else item.url, item.source,
-                            published, item.published_raw, item.summary,
-                            item.summary_html, row["text"] if keep_fulltext else item.text, item.language,
-                            json.dumps(flags), digest, now, row["id"],
+                            item.title,
+                            row["url"] if keep_fulltext else item.url,
+                            item.source,
+                            published,
+                            item.published_raw,
+                            item.summary,
+                            item.summary_html,
+                            row["text"] if keep_fulltext else item.text,
+                            item.language,
+                            json.dumps(flags),
+                            digest,
+                            now,
+                            row["id"],
                         ),
                     )
                     updated += 1
@@ -230,7 +240,8 @@ class Store:
     def feed_not_modified(self, name: str) -> None:
         now = _now()
         self.db.execute(
-            "UPDATE feeds SET failures = 0, last_error = NULL, last_attempt = ?, last_success = ? WHERE name = ?",
+            "UPDATE feeds SET failures = 0, last_error = NULL, last_attempt = ?, last_success = ? "
+            "WHERE name = ?",
             (now, now, name),
         )
 
@@ -250,7 +261,9 @@ class Store:
             return FeedState(**dict(db.execute("SELECT * FROM feeds WHERE name = ?", (name,)).fetchone()))
 
     def resume_feed(self, name: str) -> None:
-        self.db.execute("UPDATE feeds SET paused_reason = NULL, failures = 0, retry_at = NULL WHERE name = ?", (name,))
+        self.db.execute(
+            "UPDATE feeds SET paused_reason = NULL, failures = 0, retry_at = NULL WHERE name = ?", (name,)
+        )
 
     # -- items ---------------------------------------------------------------------------
 
@@ -309,11 +322,19 @@ class Store:
         outputs: list[str],
     ) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO runs (id, created, since, until, audiences, backend, status, briefing, outputs) "
+            "INSERT OR REPLACE INTO runs "
+            "(id, created, since, until, audiences, backend, status, briefing, outputs) "
             "VALUES (?,?,?,?,?,?,?,?,?)",
             (
-                run_id, created.isoformat(), since.isoformat(), until.isoformat(), json.dumps(audiences),
-                backend, status, briefing_json, json.dumps(outputs),
+                run_id,
+                created.isoformat(),
+                since.isoformat(),
+                until.isoformat(),
+                json.dumps(audiences),
+                backend,
+                status,
+                briefing_json,
+                json.dumps(outputs),
             ),
         )
 
@@ -338,9 +359,20 @@ class Store:
 
 def _item_row(item: Item) -> tuple[Any, ...]:
     return (
-        item.id, item.feed, item.guid, item.title, item.url, item.source, item.source_kind,
-        item.published.astimezone(UTC).isoformat(), item.published_raw, item.summary, item.summary_html,
-        item.text, item.language, json.dumps(item.flags),
+        item.id,
+        item.feed,
+        item.guid,
+        item.title,
+        item.url,
+        item.source,
+        item.source_kind,
+        item.published.astimezone(UTC).isoformat(),
+        item.published_raw,
+        item.summary,
+        item.summary_html,
+        item.text,
+        item.language,
+        json.dumps(item.flags),
     )
 
 

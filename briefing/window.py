@@ -39,5 +39,7 @@ def resolve(since: str | None, until: str | None, default_span: str, now: dateti
     end = parse_when(until, now, end_of_day=True) if until else now
     start = parse_when(since, now) if since else parse_when(default_span, end)
     if start >= end:
-        raise UsageError(f"the window is empty: since {start.isoformat()} is not before until {end.isoformat()}")
+        raise UsageError(
+            f"the window is empty: since {start.isoformat()} is not before until {end.isoformat()}"
+        )
     return Window(since=start, until=end)

@@ -20,7 +20,9 @@ SAMPLE = ROOT / "examples" / "sample"
 class Route:
     body: bytes | Callable[[BaseHTTPRequestHandler], None] = b""
     status: int = 200
-    headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "application/rss+xml; charset=utf-8"})
+    headers: dict[str, str] = field(
+        default_factory=lambda: {"Content-Type": "application/rss+xml; charset=utf-8"}
+    )
     delay: float = 0.0
 
 
@@ -74,7 +76,9 @@ class Server:
     def url(self, path: str) -> str:
         return self.base + path
 
-    def add(self, path: str, body: bytes | str | Callable[[BaseHTTPRequestHandler], None] = b"", **kw: object) -> str:
+    def add(
+        self, path: str, body: bytes | str | Callable[[BaseHTTPRequestHandler], None] = b"", **kw: object
+    ) -> str:
         if isinstance(body, str):
             body = body.encode("utf-8")
         self.routes[path] = Route(body=body, **kw)  # type: ignore[arg-type]

@@ -103,8 +103,13 @@ def test_conditional_get_makes_a_304_not_an_error(server: Server, tmp_path: Path
 @pytest.mark.parametrize(
     ("route", "expect"),
     [
-        ({"body": "<!DOCTYPE html><html><body>Please enable JS</body></html>",
-          "headers": {"Content-Type": "text/html"}}, "HTML page"),
+        (
+            {
+                "body": "<!DOCTYPE html><html><body>Please enable JS</body></html>",
+                "headers": {"Content-Type": "text/html"},
+            },
+            "HTML page",
+        ),
         ({"body": rss()}, "no entries"),
         ({"body": b"\x00\x01 definitely not xml"}, "not a feed"),
         ({"body": "", "status": 500}, "HTTP 500"),
@@ -127,7 +132,9 @@ def test_a_bad_feed_is_reported_and_the_others_still_land(
 
 def test_gzip_bomb_stops_at_the_cap(server: Server, tmp_path: Path) -> None:
     bomb = gzip.compress(b"<rss>" + b" " * 50_000_000)
-    url = server.add("/bomb.xml", bomb, headers={"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"})
+    url = server.add(
+        "/bomb.xml", bomb, headers={"Content-Type": "application/rss+xml", "Content-Encoding": "gzip"}
+    )
     config = make_config(tmp_path, {"bomb": url}, max_bytes=1_000_000)
     result = run(config)["bomb"]
     assert result.status == "error"
@@ -177,7 +184,9 @@ def test_edited_item_is_updated_not_duplicated(server: Server, tmp_path: Path) -
     server.add("/a.xml", rss(item(1), item(2)))
     config = make_config(tmp_path, {"a": server.url("/a.xml")})
     run(config)
-    server.add("/a.xml", rss(item(1, text="Rare earth export controls were tightened, officials said."), item(2)))
+    server.add(
+        "/a.xml", rss(item(1, text="Rare earth export controls were tightened, officials said."), item(2))
+    )
     result = run(config)["a"]
     assert (result.new, result.updated) == (0, 1)
     with Store(config.resolve(config.store)) as store:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,11 +16,26 @@ from briefing.window import resolve
 BASE = datetime(2026, 2, 4, 8, tzinfo=UTC)
 
 
-def make_item(n: int, title: str, text: str = "", *, url: str | None = None, feed: str = "wire",
-              kind: str = "wire", hours: int = 0) -> Item:
+def make_item(
+    n: int,
+    title: str,
+    text: str = "",
+    *,
+    url: str | None = None,
+    feed: str = "wire",
+    kind: str = "wire",
+    hours: int = 0,
+) -> Item:
     return Item(
-        id=f"i-{n:012d}", feed=feed, guid=str(n), title=title, url=url or f"https://example.org/{n}",
-        source=feed, source_kind=kind, published=BASE + timedelta(hours=hours), text=text,
+        id=f"i-{n:012d}",
+        feed=feed,
+        guid=str(n),
+        title=title,
+        url=url or f"https://example.org/{n}",
+        source=feed,
+        source_kind=kind,
+        published=BASE + timedelta(hours=hours),
+        text=text,
     )
 
 
@@ -70,13 +84,32 @@ def test_syndicated_copies_and_duplicates_merge_into_one_story() -> None:
         "to build alternative supply chains with partners in Europe and Japan over the coming months."
     )
     items = [
-        make_item(1, "China keeps gallium licences", body, feed="wire", url="https://wire.example/a?utm_source=x"),
-        make_item(2, "China keeps gallium licences - Global Times", "Source: Xinhua. " + body,
-                  feed="gt", kind="state_media", hours=2),
-        make_item(3, "Gallium: Beijing keeps licensing", body[:200] + " Analysts expect little change.",
-                  feed="trade", kind="trade_press", hours=3),
-        make_item(4, "Different story about gallium prices", "Gallium prices rose 4% in Rotterdam trading.",
-                  feed="trade", kind="trade_press"),
+        make_item(
+            1, "China keeps gallium licences", body, feed="wire", url="https://wire.example/a?utm_source=x"
+        ),
+        make_item(
+            2,
+            "China keeps gallium licences - Global Times",
+            "Source: Xinhua. " + body,
+            feed="gt",
+            kind="state_media",
+            hours=2,
+        ),
+        make_item(
+            3,
+            "Gallium: Beijing keeps licensing",
+            body[:200] + " Analysts expect little change.",
+            feed="trade",
+            kind="trade_press",
+            hours=3,
+        ),
+        make_item(
+            4,
+            "Different story about gallium prices",
+            "Gallium prices rose 4% in Rotterdam trading.",
+            feed="trade",
+            kind="trade_press",
+        ),
         make_item(5, "Same link, other title on gallium", "short", url="https://example.org/4", feed="other"),
     ]
     stories = select_stories(items, config(["gallium"]))

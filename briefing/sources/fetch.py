@@ -67,9 +67,7 @@ def _check_scheme(url: str) -> None:
         raise FetchError(f"refused URL scheme {scheme or 'none'!r} in {url}")
 
 
-async def _get(
-    client: httpx.AsyncClient, url: str, limits: Limits, headers: dict[str, str]
-) -> Response:
+async def _get(client: httpx.AsyncClient, url: str, limits: Limits, headers: dict[str, str]) -> Response:
     for _hop in range(MAX_REDIRECTS + 1):
         _check_scheme(url)
         request = client.build_request("GET", url, headers=headers)
@@ -80,7 +78,9 @@ async def _get(
             if response.is_redirect:
                 location = response.headers.get("location")
                 if not location:
-                    raise FetchError(f"HTTP {response.status_code} redirect without Location", status=response.status_code)
+                    raise FetchError(
+                        f"HTTP {response.status_code} redirect without Location", status=response.status_code
+                    )
                 url = urljoin(url, location)
                 continue
             if response.status_code >= 400:
@@ -104,7 +104,9 @@ async def _get(
                     raise FetchError(f"response exceeds the {limits.max_bytes}-byte cap")
                 chunks.append(chunk)
             return Response(
-                url=str(response.url), status=response.status_code, content=b"".join(chunks),
+                url=str(response.url),
+                status=response.status_code,
+                content=b"".join(chunks),
                 headers=dict(response.headers),
             )
         finally:
@@ -146,7 +148,12 @@ def read_local(path: Path, limits: Limits) -> Response:
     except OSError as exc:
         raise FetchError(f"cannot read {path}: {exc.strerror}") from exc
     modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    return Response(url=path.as_uri(), status=200, content=data, headers={"last-modified": email.utils.format_datetime(modified, usegmt=True)})
+    return Response(
+        url=path.as_uri(),
+        status=200,
+        content=data,
+        headers={"last-modified": email.utils.format_datetime(modified, usegmt=True)},
+    )
 
 
 def make_client(limits: Limits, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:

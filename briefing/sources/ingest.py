@@ -111,7 +111,11 @@ async def _ingest_feed(
             retry_at = (now + timedelta(seconds=exc.retry_after)).isoformat(timespec="seconds")
         message = str(exc)
         health = store.feed_failed(
-            feed.name, message, pause_after=config.fetch.pause_after, pause_now=status == 410, retry_at=retry_at
+            feed.name,
+            message,
+            pause_after=config.fetch.pause_after,
+            pause_now=status == 410,
+            retry_at=retry_at,
         )
         if health.paused_reason:
             message += " (feed paused)"
@@ -230,9 +234,7 @@ def fill_fulltext(
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> list[Item]:
     """Fetch article pages for headline-only items; return the items with their new text."""
-    wanted = [
-        i for i in items if needs_fulltext(i, config.feed(i.feed), config.fetch.fulltext_min_chars)
-    ]
+    wanted = [i for i in items if needs_fulltext(i, config.feed(i.feed), config.fetch.fulltext_min_chars)]
     wanted = [i for i in wanted if i.url.startswith(("http://", "https://"))]
     if not wanted:
         return items
