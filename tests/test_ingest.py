@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import sqlite3
+import subprocess
+import sys
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -217,3 +219,51 @@ def test_local_file_feeds_need_explicit_permission(tmp_path: Path) -> None:
     }
     config = config_module.parse(data, tmp_path / "config.toml")
     assert run(config)["local"].status == "ok"
+
+
+def test_pathological_item_cannot_stall_the_run(server: Server, tmp_path: Path) -> None:
+    # feedparser's author-email regex is quadratic: a 64 KB author field takes many seconds.
+    author = "a" * 65_536 + "@"
+    slow = rss(f"<item><title>Rare earth</title><link>https://e.org/x</link><author>{author}</author></item>")
+    good = server.add("/good.xml", rss(item(1)))
+    config = make_config(tmp_path, {"slow": server.add("/slow.xml", slow), "good": good}, parse_timeout=1)
+    results = run(config)
+    assert results["good"].status == "ok"
+    assert results["slow"].status == "error"
+    assert "parsing took longer" in (results["slow"].error or "")
+
+
+def test_killed_between_fetch_and_commit_loses_nothing(server: Server, tmp_path: Path) -> None:
+    server.add("/a.xml", rss(item(1)), headers={"Content-Type": "application/rss+xml", "ETag": '"v1"'})
+    config = make_config(tmp_path, {"a": server.url("/a.xml")})
+    run(config)
+    script = (
+        "import os, sys\n"
+        "from briefing import config as c\n"
+        "from briefing.store import Store\n"
+        "from briefing.sources import ingest\n"
+        "def die(self, *a, **k):\n"
+        "    os._exit(9)\n"
+        "Store.save_feed = die\n"
+        f"cfg = c.parse({{'store': {str(config.resolve(config.store))!r}, "
+        f"'feeds': [{{'name': 'a', 'url': {server.url('/a.xml')!r}, 'kind': 'wire'}}], "
+        "'topics': {'terms': ['x']}, 'audiences': [{'name': 'e', 'template': 'e'}]}, "
+        "__import__('pathlib').Path('c.toml'))\n"
+        "with Store(cfg.resolve(cfg.store)) as s:\n"
+        "    ingest.ingest(cfg, s)\n"
+    )
+    server.add(
+        "/a.xml", rss(item(1), item(2)), headers={"Content-Type": "application/rss+xml", "ETag": '"v2"'}
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parent.parent, timeout=60)
+    assert done.returncode == 9
+    assert len(stored(config)) == 1
+    db = sqlite3.connect(config.resolve(config.store))
+    try:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT etag FROM feeds").fetchone()[0] == '"v1"'
+    finally:
+        db.close()
+    # The next run fetches again (validators were not saved) and stores the new item.
+    assert run(config)["a"].new == 1
+    assert len(stored(config)) == 2

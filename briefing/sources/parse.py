@@ -90,13 +90,26 @@ def decode(data: bytes, headers: dict[str, str]) -> tuple[bytes, list[str]]:
     return body, warnings
 
 
+def _plausible(raw: str, when: datetime) -> bool:
+    """Does feedparser's reading of a date agree with the numbers in the raw string?
+
+    feedparser turns some strings it cannot read into wrong dates ("2026-13-45" becomes
+    2027-01-01, "2026年3月5日" becomes 1 November); the year and the day of the month must
+    appear in the raw text (a day either side, for time-zone shifts).
+    """
+    numbers = {int(n) for n in re.findall(r"\d+", raw)}
+    year_ok = bool({when.year, when.year - 1, when.year + 1} & numbers) or (when.year % 100) in numbers
+    return year_ok and bool({when.day - 1, when.day, when.day + 1} & numbers)
+
+
 def _entry_time(entry: Any) -> tuple[datetime | None, str]:
     for key in ("published", "updated", "created"):
         raw = entry.get(key)
         if raw:
             parsed = entry.get(f"{key}_parsed")
             if parsed:
-                return datetime.fromtimestamp(calendar.timegm(parsed), UTC), raw
+                when = datetime.fromtimestamp(calendar.timegm(parsed), UTC)
+                return (when if _plausible(raw, when) else None), raw
             return None, raw
     return None, ""
 
