@@ -6,17 +6,19 @@ substring matches for Chinese and Japanese terms, and short all-caps acronyms ("
 with their case so that they do not fire on ordinary words.
 
 Merging: items with the same canonical URL, the same normalised title, or near-identical
-text are one story. Near-identical text is found with MinHash signatures bucketed by
-locality-sensitive hashing, so the cost grows with the number of items, not its square;
-candidate pairs are confirmed by their shingle overlap.
+text are one story. Near-identical text is found through an index of sampled word
+shingles, so the cost grows with the number of items, not its square; candidate pairs
+are confirmed by their shingle overlap.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import zlib
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Protocol
 
 from briefing.config import Config
 from briefing.models import Item, Story, StorySource
@@ -26,8 +28,16 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _TITLE_TAIL = re.compile("\\s+[-|\u2013\u2014]\\s+[^-|\u2013\u2014]{2,60}$")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
+
+class Matcher(Protocol):
+    def __call__(self, text: str, first: bool = False) -> list[str]: ...
+
+
 SHINGLE = 5
-BANDS, ROWS = 8, 3
+MIN_SHINGLES = 4
+MAX_WORDS = 1500  # the opening of an article is enough to recognise a copy
+SAMPLE = 4
+MAX_SHINGLE_ITEMS = 50
 NEAR_DUPLICATE = 0.5
 # Official sources first among equally full, equally early copies of a story.
 _KIND_RANK = {"government": 0, "state_media": 1, "wire": 2, "trade_press": 3, "news_search": 4, "other": 5}
@@ -42,8 +52,8 @@ def term_pattern(term: str) -> str:
     return rf"(?<!\w){body}{_SUFFIX}(?!\w)"
 
 
-def matcher(terms: Iterable[str]) -> Callable[[str], list[str]]:
-    """A function returning the terms found in a text (each at most once)."""
+def matcher(terms: Iterable[str]) -> Matcher:
+    """A function returning the terms found in a text (each at most once; `first`: stop at one)."""
     folded: list[tuple[str, str]] = []
     exact: list[tuple[str, str]] = []
     for term in terms:
@@ -59,21 +69,23 @@ def matcher(terms: Iterable[str]) -> Callable[[str], list[str]]:
             combined = "|".join(f"(?P<t{i}>{p})" for i, (_, p) in enumerate(group))
             patterns.append((re.compile(combined, flags), names))
 
-    def find(text: str) -> list[str]:
+    def find(text: str, first: bool = False) -> list[str]:
         found: list[str] = []
         for pattern, names in patterns:
             for match in pattern.finditer(text):
                 name = names[int(match.lastgroup[1:])] if match.lastgroup else ""
                 if name and name not in found:
                     found.append(name)
+                    if first:
+                        return found
         return found
 
     return find
 
 
-def is_relevant(item: Item, find: Callable[[str], list[str]], exclude: Callable[[str], list[str]]) -> bool:
-    text = f"{item.title}\n{item.summary}\n{item.text}"
-    return bool(find(text)) and not exclude(text)
+def is_relevant(item: Item, find: Matcher, exclude: Matcher) -> bool:
+    fields = (item.title, item.summary, item.text)
+    return any(find(f, True) for f in fields) and not any(exclude(f, True) for f in fields)
 
 
 def normalise_title(title: str) -> str:
@@ -82,26 +94,13 @@ def normalise_title(title: str) -> str:
 
 
 def _shingles(text: str) -> set[int]:
-    words = [w.lower() for w in _WORD.findall(text)]
-    if len(words) < SHINGLE:
-        return set()
-    return {
-        int.from_bytes(
-            hashlib.blake2b(" ".join(words[i : i + SHINGLE]).encode(), digest_size=8).digest(), "big"
-        )
-        for i in range(len(words) - SHINGLE + 1)
-    }
+    """Hashes of a content-defined sample of the text's SHINGLE-word runs.
 
-
-_MASK = (1 << 64) - 1
-_SEEDS = [
-    int.from_bytes(hashlib.blake2b(bytes([i]), digest_size=8).digest(), "big") | 1
-    for i in range(BANDS * ROWS)
-]
-
-
-def _signature(shingles: set[int]) -> list[int]:
-    return [min(((s * seed) ^ (seed >> 7)) & _MASK for s in shingles) for seed in _SEEDS]
+    A run is kept when its first word's hash falls in one of SAMPLE buckets, so copies of a
+    text keep the same runs. Deterministic: tuples of ints hash the same in every process.
+    """
+    ids = [zlib.crc32(w.encode()) for w in _WORD.findall(text.lower())[:MAX_WORDS]]
+    return {hash(tuple(ids[i : i + SHINGLE])) for i in range(len(ids) - SHINGLE + 1) if not ids[i] % SAMPLE}
 
 
 class _Union:
@@ -132,16 +131,19 @@ def group_duplicates(items: list[Item]) -> list[list[Item]]:
                 union.join(first_by_key[key], i)
             else:
                 first_by_key[key] = i
+    # Near-identical text: items that share a sampled shingle are candidates (copies share
+    # most of them; unrelated texts almost none), confirmed by their overlap. A shingle found
+    # in very many items is boilerplate and makes no candidates.
     shingles = [_shingles(item.text or item.summary) for item in items]
-    buckets: dict[tuple[int, tuple[int, ...]], list[int]] = defaultdict(list)
+    by_shingle: dict[int, list[int]] = defaultdict(list)
     for i, sh in enumerate(shingles):
-        if len(sh) < 8:
-            continue
-        sig = _signature(sh)
-        for band in range(BANDS):
-            buckets[(band, tuple(sig[band * ROWS : (band + 1) * ROWS]))].append(i)
+        if len(sh) >= MIN_SHINGLES:
+            for value in sh:
+                by_shingle[value].append(i)
     checked: set[tuple[int, int]] = set()
-    for members in buckets.values():
+    for members in by_shingle.values():
+        if not 1 < len(members) <= MAX_SHINGLE_ITEMS:
+            continue
         for a_pos, a in enumerate(members):
             for b in members[a_pos + 1 :]:
                 if (a, b) in checked or union.find(a) == union.find(b):
