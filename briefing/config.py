@@ -151,7 +151,7 @@ class Config(Section):
 
     def resolve(self, path: Path) -> Path:
         """A path from the config, relative to the config file's folder."""
-        return path if path.is_absolute() else (self.path.parent / path)
+        return (path if path.is_absolute() else self.path.parent / path).resolve()
 
     def feed_path(self, feed: Feed) -> Path:
         parsed = urlsplit(feed.url)

@@ -1,0 +1,294 @@
+# ruff: noqa: RUF001, RUF003 -- news text quotes with typographic marks (“ ” ‘ ’ « ») on purpose
+"""Speaker noun phrases: is this run of words a speaker, and what kind?
+
+    "Li Wenhua"                                  person
+    "Foreign Ministry spokesperson Lin Jian"     person, titled "Foreign Ministry spokesperson"
+    "a spokesperson for the European Commission" official (an unnamed person in a role)
+    "China's commerce ministry", "the press release", "Beijing"   institution
+    "Chinese experts", "people familiar with the matter"          group
+    "he", "she", "it", "they"                                     pronoun
+
+The grammar is a handful of rules over word lists (`lexicon.py`); `speech.py` decides where a
+phrase may stand (before a reporting verb, after "according to", ...).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from briefing.analysis import lexicon as lx
+from briefing.analysis.text import UPPER, Span
+
+PERSON = "person"
+OFFICIAL = "official"
+INSTITUTION = "institution"
+GROUP = "group"
+PRONOUN = "pronoun"
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """A speaker as the text gives it; `kind` is one of the constants above."""
+
+    name: str
+    title: str = ""
+    kind: str = PERSON
+    head: str = ""  # lower-case head noun of an unnamed speaker: "ministry", "release"
+    proper: bool = True  # names something (a proper noun beyond generic words like "Ministry")
+    context: str = ""  # text naming whom an unnamed speaker ("the ministry") refers back to
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One attributed statement: `text[start:end]` is the quotation or the reported clause."""
+
+    speaker: Speaker
+    kind: Literal["direct", "indirect"]
+    start: int
+    end: int
+    sentence: Span  # the sentence (or transcript answer) the statement stands in
+    anchor: int  # where the speaker is mentioned
+
+
+QUOTE_MARKS = "\"“”‘’'«»„「」"
+CAP_WORD = re.compile(rf"[{UPPER}][\w'’.&-]*,?")  # a comma only survives inside a name ("Economy, Trade")
+_TOKEN = re.compile(r"\([^()]*\)|[^\s()]+")
+_DOTTED = re.compile(r"(?:[a-z]\.){2,}")
+_HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")
+_UNNAMED_SOURCES = re.compile(
+    r"(?:[\w-]+\s+)?(?:people|persons|sources|officials|insiders|diplomats)\s+"
+    r"(?:familiar\s+with|briefed\s+on|close\s+to|knowledgeable\s+about|with\s+(?:direct\s+)?knowledge\s+of|"
+    r"involved\s+in|aware\s+of|present\s+at)\s+[\w\s'’-]{2,40}$",
+    re.IGNORECASE,
+)
+_ALSO_KNOWN = re.compile(r"(?:also\s+|formerly\s+|better\s+)?known\s+as\b", re.IGNORECASE)
+_AFFILIATED = re.compile(
+    rf"(?i:an?|the)\s+(?:[\w'’-]+\s+){{0,4}}(?:at|of|with|from|for|in)\s+(?:the\s+)?[{UPPER}]"
+)
+
+
+class Token:
+    """A word of a candidate speaker phrase, with what the grammar asks about it worked out once."""
+
+    __slots__ = ("bare", "cap", "end", "paren", "possessive", "start", "text")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text = text
+        self.start = start
+        self.end = end
+        word = text.lower().strip(QUOTE_MARKS)
+        for suffix in ("'s", "’s"):
+            word = word.removesuffix(suffix)
+        # Lower case, without possessive ending or a trailing full stop ("Dr." -> "dr", "U.S." stays).
+        self.bare = word if _is_dotted(word) else word.rstrip(".")
+        self.cap = text.lstrip(QUOTE_MARKS)[:1].isupper()
+        self.possessive = text.endswith(("'s", "’s", "s'", "s’"))
+        self.paren = text.startswith("(")
+
+
+def _is_dotted(word: str) -> bool:
+    return "." in word and _DOTTED.fullmatch(word) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    kind: str
+    head: str
+    proper: bool
+    name_from: int | None  # index of the first token of a person's name, after a title
+    name_to: int | None = None  # index after a person's name, before "of the U.S. Geological Survey"
+
+
+def _is_role(tok: Token) -> bool:
+    bare = tok.bare
+    return bare in lx.ROLE_WORDS or any(part in lx.ROLE_WORDS for part in bare.split("-") if part)
+
+
+def _acronym(tok: Token) -> bool:
+    core = tok.text.rstrip(".,").replace(".", "")
+    for suffix in ("'s", "’s"):
+        core = core.removesuffix(suffix)
+    return len(core) >= 2 and core.isupper() and core.isalpha()
+
+
+def name_token(tok: Token, last: bool) -> bool:
+    """A token that can be part of a person's name."""
+    if not tok.cap or tok.paren or tok.possessive:
+        return False
+    bare = tok.bare
+    if bare in lx.ORG_WORDS or bare in lx.GEO or bare in lx.CAP_STOP or _is_role(tok) or bare in lx.HEADS:
+        return False
+    if _acronym(tok):
+        # "JD Vance": a two-letter capital pair before a surname; longer acronyms are organisations.
+        return not last and len(tok.text.replace(".", "")) == 2
+    return CAP_WORD.fullmatch(tok.text) is not None
+
+
+def _valid_words(toks: Sequence[Token]) -> bool:
+    for i, tok in enumerate(toks):
+        if tok.paren:
+            continue
+        bare = tok.bare
+        if tok.cap:
+            if bare in lx.CAP_STOP or not CAP_WORD.fullmatch(tok.text.strip(QUOTE_MARKS)):
+                return False
+            continue
+        if bare in lx.CONNECTORS:
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            prev = toks[i - 1] if i > 0 else None
+            if prev is None or nxt is None or not (prev.cap or prev.bare in lx.CONNECTORS):
+                return False
+            if not (nxt.cap or nxt.bare in lx.CONNECTORS):
+                return False
+            continue
+        if tok.possessive or bare in lx.MODIFIERS or bare in lx.ROLE_WORDS or bare in lx.HEADS:
+            continue
+        if "-" in bare and _HYPHENATED.fullmatch(bare):
+            continue
+        # A few plain words may describe the head: "price reporting agencies", "rare earth producers".
+        if len(toks) - i <= 3 and toks[-1].bare in lx.HEADS and _plain(toks[i:-1]):
+            continue
+        return False
+    return True
+
+
+def _plain(toks: Sequence[Token]) -> bool:
+    return all(t.bare.isalpha() and t.bare not in lx.FUNCTION_WORDS and t.bare not in lx.HEADS for t in toks)
+
+
+def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
+    """Classify tokens as a whole speaker noun phrase, or None."""
+    core = [t for t in toks if not t.paren]
+    if not core or len(core) > 12:
+        return None
+    if len(core) == 1 and core[0].bare in lx.PRONOUNS and core[0].text.isalpha():
+        return Phrase(PRONOUN, core[0].bare, False, None)
+    if len(core) > 3 and _UNNAMED_SOURCES.match(" ".join(t.text for t in core)):
+        return Phrase(GROUP, "sources", False, None)
+    first = (
+        1 if (core[0].bare in lx.DETERMINERS and not core[0].cap) or core[0].text in ("The", "A", "An") else 0
+    )
+    body = core[first:]
+    if not body or core[-1].possessive:
+        return None
+    # "a spokesperson for the European Commission", "experts at Tsinghua University"
+    for i, tok in enumerate(body[:-1]):
+        # A capitalised head is a title ("Secretary of State Marco Rubio"), unless it opens the sentence.
+        plain = not tok.cap or (i == 0 and tok.bare in lx.GROUP_HEADS)
+        if plain and tok.bare in lx.HEADS and body[i + 1].bare in lx.AFFILIATING and i + 2 < len(body):
+            org = body[i + 2 :]
+            if org[0].bare == "the":
+                org = org[1:]
+            lead = body[: i + 1]
+            if not _valid_words(lead) or not org:
+                return None
+            if org[0].cap and _valid_words(org):
+                return Phrase(_kind_of(tok.bare), tok.bare, True, None)
+            if tok.bare not in lx.INSTITUTION_HEADS and len(org) <= 3 and _plain(org):
+                return Phrase(_kind_of(tok.bare), tok.bare, False, None)  # "an expert on the industry"
+            return None
+    # "J. R. Smith of the U.S. Geological Survey", "Li of Fudan University"
+    for i, tok in enumerate(body[1:-1], start=1):
+        if tok.bare in ("of", "at", "from", "with") and not tok.cap:
+            person = noun_phrase(core[: first + i])
+            org = body[i + 2 :] if body[i + 1].bare == "the" else body[i + 1 :]
+            if person and person.kind == PERSON and org and org[0].cap and _valid_words(org):
+                return Phrase(PERSON, "", True, person.name_from, first + i)
+            break
+    joiner = next((i for i, t in enumerate(body) if t.bare in ("and", "or") and not t.cap), None)
+    if joiner is not None and 0 < joiner < len(body) - 1 and not body[joiner + 1].cap:
+        # "trade lawyers and analysts", "traders and price reporting agencies"
+        left, right = noun_phrase(body[:joiner]), noun_phrase(body[joiner + 1 :])
+        if left is None or right is None or PRONOUN in (left.kind, right.kind):
+            return None
+        kind = GROUP if GROUP in (left.kind, right.kind) else right.kind
+        return Phrase(kind, right.head, left.proper or right.proper, None)
+    if not _valid_words(body):
+        return None
+    head = body[-1].bare
+    proper = any(t.cap and t.bare not in lx.HEADS and not _is_role(t) for t in body)
+    if head in lx.HEADS and not (body[-1].cap and len(body) == 1 and head in lx.OFFICIAL_HEADS):
+        return Phrase(_kind_of(head), head, proper, None)
+    if not body[-1].cap:
+        return None
+    # A proper name: split a title off the trailing name ("US Trade Representative Jamieson Greer").
+    run = len(body)
+    while run > 0 and len(body) - run < 5:
+        tok = body[run - 1]
+        particle = run < len(body) and not tok.cap and tok.bare in lx.NAME_PARTICLES  # "von der Leyen"
+        if not (particle or name_token(tok, last=run == len(body))):
+            break
+        run -= 1
+    if run == len(body):
+        kind = OFFICIAL if _is_role(body[-1]) else INSTITUTION
+        return Phrase(kind, head if kind == OFFICIAL else "", proper or kind == INSTITUTION, None)
+    if run > 0 and body[run - 1].bare in lx.CONNECTORS:
+        return Phrase(INSTITUTION, "", True, None)  # "General Administration of Customs"
+    if run > 0 and name_token(body[run - 1], last=False):
+        return None  # more than four name words: not a name
+    if run == 0 and any(t.bare in lx.CONNECTORS and t.bare not in lx.NAME_PARTICLES for t in body):
+        return None
+    if any(t.bare == "and" and i > 0 and name_token(body[i - 1], False) for i, t in enumerate(body[:run])):
+        return None  # "Greer and Mexican Secretary of Economy Marcelo Ebrard" is two people
+    return Phrase(PERSON, "", True, core.index(body[run]))
+
+
+def _kind_of(head: str) -> str:
+    if head in lx.GROUP_HEADS:
+        return GROUP
+    if head in lx.OFFICIAL_HEADS:
+        return OFFICIAL
+    return INSTITUTION
+
+
+def speaker_from(text: str, toks: Sequence[Token], phrase: Phrase) -> Speaker:
+    """The speaker a classified phrase names: a person's name is split from the title around it."""
+    s, e = toks[0].start, toks[-1].end
+    if phrase.name_from is None:
+        return Speaker(text[s:e], "", phrase.kind, phrase.head, phrase.proper)
+    core = [t for t in toks if not t.paren]
+    name_start = core[phrase.name_from].start
+    titles = [text[s : core[phrase.name_from - 1].end]] if phrase.name_from > 0 else []
+    name_end = e
+    if phrase.name_to is not None:
+        name_end = core[phrase.name_to - 1].end
+        titles = [t for t in titles if t.lower().rstrip(".") not in lx.HONORIFICS]
+        titles.append(text[core[phrase.name_to].start : e])
+    return Speaker(text[name_start:name_end], ", ".join(titles), PERSON, "", True)
+
+
+def tokens(text: str, start: int, end: int) -> list[Token]:
+    return [Token(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text, start, end)]
+
+
+def is_description(toks: Sequence[Token]) -> bool:
+    """A description of a speaker: "director of the ... Institute", "a Beijing-based think tank"."""
+    if not toks or len(toks) > 40:
+        return False
+    first = toks[0].bare
+    if first in ("who", "which", "whose") or _ALSO_KNOWN.match(" ".join(t.text for t in toks[:3])):
+        return True
+    if _AFFILIATED.match(" ".join(t.text for t in toks[:8])):
+        return True  # "a materials scientist at the Fraunhofer Institute"
+    if len(toks) == 1 and toks[0].cap:
+        return False
+    lead = toks[:6]
+    if not any(_is_role(t) or t.bare in lx.DESC_NOUNS or t.bare.endswith("-based") for t in lead):
+        return False
+    return (
+        first in lx.DETERMINERS
+        or first in lx.MODIFIERS
+        or _is_role(toks[0])
+        or toks[0].cap
+        or toks[0].possessive
+        or "-" in first
+        # "general manager of ...", "senior fellow at ..."
+        or (first.isalpha() and first not in lx.FUNCTION_WORDS and any(_is_role(t) for t in toks[1:3]))
+    )
+
+
+def is_place(toks: Sequence[Token]) -> bool:
+    return 0 < len(toks) <= 3 and all(t.cap for t in toks) and toks[-1].bare in lx.GEO

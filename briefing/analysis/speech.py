@@ -1,0 +1,701 @@
+# ruff: noqa: RUF001, RUF003 -- news text quotes with typographic marks (“ ” ‘ ’ « ») on purpose
+"""Reported speech in English news text: who said what, with exact character offsets.
+
+Pure text work, no configuration: `find_statements(text)` returns each attributed statement with
+its speaker as written (name, description, kind) and the span of the quoted or reported words.
+Deciding which actor or side a speaker belongs to is `attribution.py`'s job.
+
+Forms handled, per sentence:
+    Li said (that) ... / Li told reporters on Monday that ... / Li warned of ... / analysts say ...
+    ..., Li said. / ..., said Li, a researcher at ... / "...," he added.
+    According to Li, ... / ..., according to a statement from the ministry.
+    NAME, DESC, said ... / DESC, NAME, said ... / Foreign Ministry spokesperson Lin Jian said ...
+    The ministry issued a statement, saying that ...
+    Li said: "..." / "...," Li said, "..." / Li said the move was "a typical act of coercion".
+and across sentences: "He noted that ..." and "the spokesperson added" take the speaker they refer
+back to, "Lin said" takes the full name and title given earlier, "the ministry" remembers which
+ministry was named (`references.py`), an unattributed quotation right after a quoted statement (or
+after "Li said:" / "... issued the following statement:") continues it, a quotation left open runs
+to the end of its paragraph, and Q&A transcripts give the answerer's words (`transcripts.py`).
+Spanish and Chinese text have their own, smaller grammars (`speech_es.py`, `speech_zh.py`).
+
+Not attributed: reporting verbs inside quotations, "so-called", "as said", "is said to be",
+"the said measures", action verbs without reported words ("announced export controls"),
+"according to data from ...", and headlines.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from briefing.analysis import lexicon as lx
+from briefing.analysis.phrases import (
+    INSTITUTION,
+    PERSON,
+    PRONOUN,
+    QUOTE_MARKS,
+    Found,
+    Speaker,
+    Token,
+    is_description,
+    is_place,
+    noun_phrase,
+    speaker_from,
+    tokens,
+)
+from briefing.analysis.references import References
+from briefing.analysis.text import UPPER, Paragraph, Quotation, Span, paragraphs
+from briefing.analysis.transcripts import transcript_turns
+
+MAX_SENTENCE = 3000  # characters
+Direction = Literal["after", "before", "around"]
+
+
+def _alternation(phrases: Sequence[str]) -> str:
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True))
+
+
+_AUX = (
+    r"(?:has|have|had|also|further|again|previously|repeatedly|later|earlier|then|recently|publicly|long|"
+    r"already|once|separately|similarly|likewise|reportedly|officially|explicitly|firmly|strongly|clearly|"
+    r"openly|privately|directly|specifically|flatly|sharply|bluntly|quickly|swiftly|emphatically|"
+    r"categorically|even|still|often|frequently|consistently|in\s+turn|today|yesterday|tonight|"
+    r"on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))"
+)
+_INTRODUCES = (
+    r"(?:issued|released|made|gave|delivered|offered)\s+the\s+following\s+(?:statement|remarks|comments)"
+)
+_QUOTED_AS = (
+    r"(?:is|was|were|are)\s+(?:quoted|cited)(?:\s+by\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3})?\s+as\s+saying"
+    r"|went\s+on\s+to\s+say|put\s+it(?=\s*[,:])"  # "As one scholar put it, ..."
+)
+_VERBS = _alternation([*lx.STRONG_VERBS, *lx.STRONG_PHRASES, *lx.WEAK_VERBS])
+_VERB_RE = re.compile(
+    rf"(?<![\w-])(?P<aux>(?:{_AUX}\s+){{0,3}})(?P<verb>{_INTRODUCES}|{_QUOTED_AS}|{_VERBS})(?![\w-])"
+    r"|(?<![\w-])(?P<according>[Aa]ccording\s+to)(?![\w-])"
+)
+_PARTICIPLE_RE = re.compile(rf",\s+(?P<verb>{_alternation(lx.PARTICIPLES)})(?![\w-])")
+_WORD_END = re.compile(r"([\w'’.-]+)\s*$")
+_DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PERIODS = rf"(?:{_DAYS}(?:'s|’s)?|week|weekend|month|year|morning|afternoon|evening|night|day)"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_OCCASIONS = (
+    r"(?:statement|interview|speech|post|note|letter|briefing|report|op-ed|email|press\s+release|release|"
+    r"conference|forum|meeting|event|summit|hearing|ceremony|symposium|seminar|session|call|address|remarks|"
+    r"article|commentary|editorial|message|testimony|appearance|readout|broadcast|video|notice|announcement|"
+    r"fact\s+sheet|factsheet|ministerial|plenary|roundtable|talks|visit|filing)"
+)
+_CAPS = rf"(?:the\s+)?[{UPPER}][\w'’.&-]*(?:\s+(?:of\s+|for\s+|and\s+)?[{UPPER}][\w'’.&-]*){{0,5}}"
+# Time, place and occasion between a verb and what was said: "said on Monday in a statement that".
+_ADVERBIAL = re.compile(
+    r",?\s+(?:"
+    rf"(?:on|last|this|early|late|earlier|later|next)\s+{_PERIODS}\b"
+    rf"|on\s+{_MONTH}\s+\d{{1,2}}\b|{_MONTH}\s+\d{{1,2}}\b"
+    r"|(?:earlier|later|late|early)\s+(?:this|last|that)\s+(?:week|month|year)\b"
+    rf"|(?:in|during|at|via|through|on)\s+(?:an?|the|its|his|her|their|[\w]+(?:'s|’s))\s+(?:[\w'’-]+\s+){{0,4}}?"
+    rf"{_OCCASIONS}s?\b"
+    rf"(?:\s+(?:with|to|on|in|at|for|of|by)\s+{_CAPS})?"
+    rf"|in\s+[{UPPER}][\w'’-]*(?:\s+[{UPPER}][\w'’-]*)?(?=[\s,])"
+    r"|(?:released|issued|published|posted|made|given|delivered)\s+(?:on|after|before|at|in|by|during|late|early|last|this)"
+    r"\b[^,;]*?(?=\s+that\b|[,;]|\.?$)"
+    r"|today|yesterday|again|also|publicly|repeatedly|recently|previously|separately|too"
+    r")(?![\w-])"
+)
+# Whom something was told: "told reporters", "told a press conference", "told the Global Times".
+_TOLD_OBJECT = re.compile(
+    r"\s+(?:reporters|journalists|the\s+press|the\s+media|media|lawmakers|legislators|parliament|"
+    r"delegates|participants|an?\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|conference|briefing|meeting|hearing|"
+    r"seminar|symposium|summit|panel|committee|gathering)|the\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|"
+    r"conference|briefing|meeting|hearing|committee|summit|panel|newspaper|paper|outlet|agency|council|"
+    r"group|delegates|delegation|session|gathering|audience|participants)|"
+    rf"{_CAPS}|him|her|them|us)(?![\w-])"
+)
+_THAT = re.compile(r"\s*,?\s*(?:(?P<that>that)(?![\w-])|(?P<colon>:))")
+_OPEN_QUOTE = re.compile(r"\s*[,:]?\s*[\"“‘'«„]")
+_INTERJECTION = re.compile(
+    r"(?:however|meanwhile|though|too|also|again|in\s+turn|in\s+response|in\s+contrast|by\s+contrast|"
+    r"moreover|furthermore|in\s+addition|likewise|similarly|nonetheless|nevertheless|instead|"
+    r"for\s+(?:his|her|its|their)\s+part|on\s+\w+day|last\s+(?:week|month|year)|\d{1,3})",
+    re.IGNORECASE,
+)
+# "according to a statement from the ministry": the ministry is the speaker.
+_SOURCE_OF = re.compile(
+    r"(?:an?|the)\s+(?:(?:joint|written|official|separate|brief|short|new)\s+)?(?:statement|press\s+release|"
+    r"release|notice|announcement|readout|communiqu[eé]|remarks|comments|document|(?:research\s+)?note|report|"
+    r"letter|filing|memo|email|post)\s+(?:from|by|of|issued\s+by|released\s+by|published\s+by)\s+",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[\w'’-]+")
+_DELIMITER = re.compile(r"--| - |[,;:—–()]")
+# Commas inside official names.
+_NAME_COMMA = re.compile(
+    r",\s+(?:Trade\s+and\s+Industry|Forestry\s+and\s+Fisheries|Transport\s+and\s+Tourism)\b"
+)
+_DOTTED_END = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
+_LEADING_THAT = re.compile(r"that\s+")
+_SUBORDINATE = re.compile(
+    r"\s*,\s*(?:as|while|when|whereas|after|before|because|since|although|though|adding|saying|noting|citing|"
+    r"amid|despite|following|but|even|in\s+a\s+sign|according|(?:[\w-]+\s+){0,3}(?:after|before|ahead\s+of))\b"
+)
+_DATELINE = re.compile(
+    rf"(?:[{UPPER}][{UPPER}.'’/ -]{{2,}}[{UPPER}.])(?:,\s*[{UPPER}][a-z]{{2,}}\.?\s+\d{{1,2}})?\s*"
+    r"(?:\([^)]{1,40}\))?\s*(?:--|[-–—])\s*"
+)
+_SAID_TO = re.compile(r"\s+to\s+(?:be|have|\w+ed)\b")
+_AGE = re.compile(r"(?:aged\s+)?\d{1,3}")
+_TRAILING_JOINER = re.compile(r"[\s,;]+(?:and|but|while|whereas|as|although|though|even\s+as)$")
+_AFTER_QUOTE = re.compile(r"[,?!—–-]\s*[\"”’'»]$")
+_TRIM_END = " \t\n,;:.—–-"
+
+
+# --- sentences ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Part:
+    start: int
+    end: int
+    quote: bool = False
+
+
+@dataclass(slots=True)
+class _Subject:
+    speaker: Speaker
+    start: int
+    end: int
+    content_from: int  # where content before the speaker may start
+    content_to: int | None  # end of content before the speaker, if any
+    comment: bool = False  # "as Li said": the words are the clause before
+
+
+@dataclass(slots=True)
+class _Attribution:
+    speaker: Speaker
+    lo: int  # first character of speaker or verb
+    hi: int  # last character of speaker or verb
+    direction: Direction
+    content: tuple[int, int] | None
+    verb_end: int
+
+
+def _substantial(text: str, q: Quotation) -> bool:
+    """A quotation of someone's words, not a scare-quoted term."""
+    inner = text[q.start : q.end]
+    words = len(inner.split())
+    if words == 0:
+        return False
+    before = _WORD_END.search(text, max(0, q.open - 40), q.open)
+    if before and before.group(1).lower() in lx.NAMING_WORDS:
+        return False
+    return words >= 4 or (words >= 2 and inner[-1:] in ",.!?")
+
+
+class _Extractor:
+    def __init__(self, text: str, title: str) -> None:
+        self.text = text
+        self.title = title
+        self.paragraphs: list[Paragraph] = paragraphs(text, title)
+        self.found: list[Found] = []
+        self.refs = References(text, self.found)
+        self._token_cache: dict[tuple[int, int], list[Token]] = {}
+
+    def run(self) -> list[Found]:
+        continuing: Speaker | None = None  # whose quotation the next sentence may continue
+        turns = transcript_turns(self.text, self.title, self.paragraphs, self.refs)
+        answering: Speaker | None = None  # who is speaking in a Q&A transcript
+        for n, para in enumerate(self.paragraphs):
+            if para.heading:
+                continuing = None
+                continue
+            if turns:
+                turn = turns.get(n)
+                if turn is not None:
+                    answering, start = turn
+                else:
+                    start = para.start
+                if answering is not None and start < para.end:
+                    # A transcript answer is the speaker's own words, paragraph by paragraph.
+                    whole = Span(start, para.end)
+                    self.found.append(Found(answering, "direct", start, para.end, whole, start))
+            opens = [q.open for q in para.quotes]
+            for sentence in para.sentences:
+                lo, hi = bisect.bisect_left(opens, sentence.start), bisect.bisect_left(opens, sentence.end)
+                if any(q.close >= sentence.end for q in para.quotes[:lo]):
+                    continue  # inside a quotation opened earlier, whose statement runs on to here
+                made: list[Found] = []
+                pending = None
+                # Longer "sentences" are unpunctuated blobs (lists, tables, scraped menus), not prose.
+                if sentence.end - sentence.start <= MAX_SENTENCE:
+                    made, pending = self._sentence(sentence, para.quotes[lo:hi], continuing)
+                self.found.extend(made)
+                continuing = made[-1].speaker if made else pending
+        return self.found
+
+    # -- one sentence --
+
+    def _sentence(
+        self, sent: Span, quotes: list[Quotation], continuing: Speaker | None
+    ) -> tuple[list[Found], Speaker | None]:
+        """The statements of one sentence, and who may speak on in the next ("Li said:")."""
+        text = self.text
+        masks = [(q.open, q.close) for q in quotes]
+        atts: list[_Attribution] = []
+        verb_seen = False
+        for m in _VERB_RE.finditer(text, sent.start, sent.end):
+            pos = m.start()
+            if any(o <= pos < c for o, c in masks):
+                continue
+            verb_seen = True
+            att = self._according(sent, m, masks) if m.group("according") else self._reporting(sent, m, masks)
+            if att and not any(a.lo <= att.lo <= a.hi for a in atts):
+                atts.append(att)
+        if not atts:
+            for m in _PARTICIPLE_RE.finditer(text, sent.start, sent.end):
+                if not any(o <= m.start() < c for o, c in masks):
+                    verb_seen = True
+                    att = self._participle(sent, m, masks)
+                    if att:
+                        atts.append(att)
+                        break
+        atts.sort(key=lambda a: a.lo)
+        clipped = [self._clip(q, sent) for q in quotes]
+        real = [q for q in clipped if q is not None and _substantial(text, q)]
+        if not atts:
+            if verb_seen or continuing is None or not real:
+                return [], None
+            # An unattributed quotation right after a quoted statement (or "Li said:") continues it.
+            q = real[0]
+            return [Found(continuing, "direct", q.start, self._quote_end(q), _around(sent, q), q.open)], None
+        owned: dict[int, list[Quotation]] = {}
+        for q in real:
+            if any(a.lo <= q.open <= a.hi for a in atts):
+                continue
+            owner = self._owner(q, atts)
+            owned.setdefault(owner, []).append(q)
+        out: list[Found] = []
+        pending: Speaker | None = None
+        for i, att in enumerate(atts):
+            resolved = self.refs.resolve(att.speaker, att.lo, out)
+            if resolved is None:
+                continue
+            if i not in owned and att.content is None and text[sent.start : sent.end].endswith(":"):
+                pending = resolved  # "Li said:" or "... issued the following statement:" and a quotation next
+            if i in owned:
+                best = max(owned[i], key=lambda q: (q.end - q.start, -q.start))
+                out.append(
+                    Found(resolved, "direct", best.start, self._quote_end(best), _around(sent, best), att.lo)
+                )
+            elif att.content:
+                s, e = att.content
+                # Two speakers in one sentence: each one's words stop where the other is named.
+                if att.direction == "after" and i + 1 < len(atts):
+                    e = min(e, atts[i + 1].lo)
+                elif att.direction == "before" and i > 0:
+                    s = max(s, atts[i - 1].hi)
+                s, e = self._trim(s, e)
+                if len(text[s:e].split()) >= 3:
+                    out.append(Found(resolved, "indirect", s, e, sent, att.lo))
+        return out, pending
+
+    @staticmethod
+    def _clip(q: Quotation, sent: Span) -> Quotation | None:
+        """The quotation within the sentence; one left open runs on to the end of its paragraph."""
+        s, e = max(q.start, sent.start), q.end if not q.closed else min(q.end, sent.end)
+        if e <= s:
+            return None
+        return replace(q, start=s, end=e) if (s, e) != (q.start, q.end) else q
+
+    @staticmethod
+    def _owner(q: Quotation, atts: list[_Attribution]) -> int:
+        after = [i for i, a in enumerate(atts) if a.lo >= q.close]
+        before = [i for i, a in enumerate(atts) if a.hi <= q.open]
+        if after and atts[after[0]].direction in ("before", "around"):
+            return after[0]
+        if before and atts[before[-1]].direction in ("after", "around"):
+            return before[-1]
+        return after[0] if after else before[-1] if before else 0
+
+    def _quote_end(self, q: Quotation) -> int:
+        """A quotation without the comma that hands over to the attribution: "It will," he said."""
+        e = q.end
+        while e > q.start + 1 and self.text[e - 1] in ", ":
+            e -= 1
+        return e
+
+    def _trim(self, s: int, e: int) -> tuple[int, int]:
+        text = self.text
+        while s < e and (text[s].isspace() or text[s] in ",;:—–-"):
+            s += 1
+        dateline = _DATELINE.match(text, s, e)
+        if dateline:
+            s = dateline.end()  # "BEIJING, Feb. 4 (Xinhua) -- "
+        m = _LEADING_THAT.match(text, s, e)
+        if m:
+            s = m.end()
+        while e > s and text[e - 1] in _TRIM_END:
+            e -= 1
+        tail = _TRAILING_JOINER.search(text, s, e)
+        if tail:
+            e = tail.start()
+        # Keep quotation marks balanced: drop a dangling closing mark left by trimming.
+        if e > s and text[e - 1] in "”»’" and not any(ch in text[s:e] for ch in "“«‘"):
+            e -= 1
+            while e > s and text[e - 1] in _TRIM_END:
+                e -= 1
+        return s, e
+
+    # -- parts of a clause --
+
+    def _parts(self, start: int, end: int, masks: list[tuple[int, int]]) -> list[_Part]:
+        """Split text at commas, semicolons, colons and dashes; quotations become parts of their own."""
+        text = self.text
+        opens = sorted((o, c) for o, c in masks if start <= o < end)
+        parts: list[_Part] = []
+
+        def close(s: int, e: int) -> None:
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                parts.append(_Part(s, e))
+
+        cur = pos = start
+        depth = k = 0
+        while True:
+            m = _DELIMITER.search(text, pos, end)
+            if k < len(opens) and (m is None or opens[k][0] < m.start()):
+                o, c = opens[k]
+                close(cur, o)
+                parts.append(_Part(o, min(c, end), quote=True))
+                pos = cur = max(c, o + 1)
+                while k < len(opens) and opens[k][0] < pos:
+                    k += 1
+                continue
+            if m is None:
+                break
+            pos = m.end()
+            mark = m.group(0)
+            if mark in "()":
+                depth = depth + 1 if mark == "(" else max(0, depth - 1)
+            elif not depth and not (mark == "," and _NAME_COMMA.match(text, m.start())):
+                close(cur, m.start())
+                cur = pos
+        close(cur, end)
+        return parts
+
+    def _toks(self, part: _Part) -> list[Token]:
+        if part.quote:
+            return []
+        key = (part.start, part.end)
+        if key not in self._token_cache:
+            self._token_cache[key] = tokens(self.text, part.start, part.end)
+        return self._token_cache[key]
+
+    def _phrase_at(self, toks: list[Token]) -> Speaker | None:
+        phrase = noun_phrase(toks)
+        if phrase is None:
+            return None
+        return speaker_from(self.text, toks, phrase)
+
+    def _suffix_phrase(self, part: _Part) -> tuple[Speaker, int] | None:
+        """The longest speaker phrase ending a part, after a scene-setter or a conjunction."""
+        toks = self._toks(part)
+        for k in range(max(0, len(toks) - 12), len(toks)):
+            prefix = toks[:k]
+            if prefix and not self._prefix_ok(prefix):
+                continue
+            speaker = self._phrase_at(toks[k:])
+            if speaker is not None:
+                return speaker, toks[k].start
+        return None
+
+    @staticmethod
+    def _prefix_ok(prefix: list[Token]) -> bool:
+        """Words that may stand before a speaker in the same clause: "and", "In a statement", "On Monday"."""
+        if prefix[-1].bare in lx.CLAUSE_JOINERS:
+            return True
+        return (
+            prefix[0].bare in lx.SCENE_SETTERS
+            and len(prefix) <= 10
+            and prefix[-1].bare not in ("of", "by", "that", "which", "who")
+        )
+
+    def _leadin(self, part: _Part) -> bool:
+        toks = self._toks(part)
+        return (
+            bool(toks)
+            and len(toks) <= 12
+            and (
+                toks[0].bare in lx.LEADIN_START
+                or bool(_INTERJECTION.fullmatch(self.text, part.start, part.end))
+            )
+        )
+
+    def _desc(self, part: _Part) -> bool:
+        return not part.quote and is_description(self._toks(part))
+
+    def _age(self, part: _Part) -> bool:
+        return not part.quote and _AGE.fullmatch(self.text, part.start, part.end) is not None
+
+    def _place(self, part: _Part) -> bool:
+        return not part.quote and is_place(self._toks(part))
+
+    def _subject_before(self, start: int, end: int, masks: list[tuple[int, int]]) -> _Subject | None:
+        """The speaker just before a reporting verb, with any description set off by commas."""
+        parts = self._parts(start, end, masks)
+        if not parts:
+            return None
+        text = self.text
+        trailing = text[start:end].rstrip().endswith(",")
+        i = len(parts) - 1
+        title = ""
+        if trailing and not parts[i].quote and _INTERJECTION.fullmatch(text, parts[i].start, parts[i].end):
+            i -= 1
+            trailing = False
+            if i < 0:
+                return None
+        if parts[i].quote:
+            return None
+        first = i  # first part that belongs to the speaker
+        if trailing:
+            j = i
+            if self._place(parts[j]) and j > 0 and self._desc(parts[j - 1]):
+                j -= 1
+            if self._desc(parts[j]):
+                # "Li Wenhua, 56, director of ..., a Beijing-based think tank, said"
+                while j > 1 and i - j < 3 and (self._desc(parts[j - 1]) or self._age(parts[j - 1])):
+                    j -= 1
+                if j == 0:
+                    return None
+                found = self._suffix_phrase(parts[j - 1])
+                if found is None:
+                    return None
+                speaker, sp_start = found
+                described = next(k for k in range(j, i + 1) if not self._age(parts[k]))
+                title = text[parts[described].start : parts[i].end]
+                first = j - 1
+            elif i > 0 and self._desc(parts[i - 1]):
+                speaker_opt = self._phrase_at(self._toks(parts[i]))
+                if speaker_opt is None or speaker_opt.kind != PERSON:
+                    return None
+                speaker, sp_start = speaker_opt, parts[i].start
+                title = text[parts[i - 1].start : parts[i - 1].end]
+                first = i - 1
+            else:
+                return None
+        else:
+            found = self._suffix_phrase(parts[i])
+            if found is None:
+                return None
+            speaker, sp_start = found
+        if title:
+            speaker = replace(speaker, title=_join_titles(speaker.title, title))
+        content_to: int | None = None
+        before = parts[:first]
+        in_part_prefix = text[parts[first].start : sp_start] if sp_start > parts[first].start else ""
+        if in_part_prefix.strip():
+            content_to = sp_start
+        elif before and not all(self._leadin(p) and not p.quote for p in before):
+            content_to = before[-1].end
+        comment = in_part_prefix.strip().lower() == "as"
+        return _Subject(speaker, sp_start, end, start, content_to, comment)
+
+    def _phrase_after(self, start: int, end: int, masks: list[tuple[int, int]]) -> tuple[Speaker, int] | None:
+        """A speaker after an inverted verb or "according to": "said Li, a researcher at ..."."""
+        text = self.text
+        while (
+            end > start and text[end - 1] in ".!?;" + QUOTE_MARKS and not _DOTTED_END.search(text, start, end)
+        ):
+            end -= 1
+        parts = self._parts(start, end, masks)
+        if not parts or parts[0].quote or parts[0].start > start + 2:
+            return None
+        toks = self._toks(parts[0])
+        if self._desc(parts[0]) and len(parts) > 1 and not parts[1].quote:
+            named = self._phrase_at(self._toks(parts[1]))
+            if named is not None and named.kind == PERSON:
+                return replace(
+                    named, title=_join_titles(named.title, text[parts[0].start : parts[0].end])
+                ), parts[1].end
+        stripped = _SOURCE_OF.match(text, parts[0].start, parts[0].end)
+        if stripped:
+            toks = tokens(text, stripped.end(), parts[0].end)
+        for k in range(min(len(toks), 12), 0, -1):
+            speaker = self._phrase_at(toks[:k])
+            if speaker is None:
+                continue
+            rest = text[toks[k - 1].end : parts[0].end]
+            if rest.strip() and not _ADVERBIAL.fullmatch(rest):
+                return None
+            stop = parts[0].end
+            if len(parts) > 1 and self._desc(parts[1]):
+                speaker = replace(
+                    speaker, title=_join_titles(speaker.title, text[parts[1].start : parts[1].end])
+                )
+                stop = parts[1].end
+            return speaker, stop
+        return None
+
+    # -- reporting verbs --
+
+    def _reporting(self, sent: Span, m: re.Match[str], masks: list[tuple[int, int]]) -> _Attribution | None:
+        text = self.text
+        verb = " ".join(m.group("verb").split())
+        lo = m.start()
+        before = _WORD_END.search(text, max(sent.start, lo - 40), lo)
+        if before and before.group(1).lower() in lx.NOT_BEFORE_VERB and not m.group("aux"):
+            return None
+        if before and before.group(1).lower() in lx.PASSIVE:
+            return None
+        if verb in lx.BASE_FORMS and (not before or before.group(1).lower() in lx.MODALS or m.group("aux")):
+            return None
+        if verb in ("said", "says") and _SAID_TO.match(text, m.end()):
+            return None  # "officials said to be involved", "a deal said to be worth"
+        left = text[sent.start : lo].rstrip()
+        if (
+            verb in lx.INVERTIBLE
+            and not m.group("aux")
+            and (left.endswith(",") or self._after_quote(lo, masks))
+        ):
+            found = self._phrase_after(m.end(), sent.end, masks)
+            if found is not None:
+                speaker, stop = found
+                content = self._content_before(sent.start, lo, masks)
+                return _Attribution(speaker, lo, stop, "before", content, m.end())
+        subject = self._subject_before(sent.start, lo, masks)
+        if subject is None:
+            return None
+        if verb.endswith(("statement", "remarks", "comments")):
+            # "... issued the following statement:": the words follow in the next paragraph.
+            return _Attribution(subject.speaker, subject.start, m.end(), "before", None, m.end())
+        cstart, marker = self._complement(verb, m.end(), sent.end, masks)
+        rest = text[cstart : sent.end]
+        has_rest = len(_WORD.findall(rest)) >= 2 or marker == "quote"
+        promise = verb in lx.TO_VERBS and rest.lstrip().startswith("to ")
+        if has_rest and verb in lx.WEAK_VERBS and not marker and not promise:
+            return None
+        # The words came first: "..., the ministry said on Tuesday, as Tokyo seeks to ..." and the comment
+        # clause "... repaid through sales, as US officials have said, or ...".
+        if subject.content_to is not None and (_SUBORDINATE.match(text, cstart) or subject.comment):
+            has_rest = False
+        if has_rest:
+            around = text[m.end() : cstart].lstrip().startswith(",") and subject.content_to is not None
+            if around and marker != "quote":
+                return _Attribution(
+                    subject.speaker, subject.start, m.end(), "around", (sent.start, sent.end), m.end()
+                )
+            if not marker and verb not in lx.CLAUSE_VERBS and not verb.endswith(("saying", "say", "put it")):
+                cstart = m.start("verb")
+            return _Attribution(subject.speaker, subject.start, m.end(), "after", (cstart, sent.end), m.end())
+        if subject.content_to is not None:
+            return _Attribution(
+                subject.speaker,
+                subject.start,
+                m.end(),
+                "before",
+                (subject.content_from, subject.content_to),
+                m.end(),
+            )
+        return _Attribution(subject.speaker, subject.start, m.end(), "before", None, m.end())
+
+    def _after_quote(self, pos: int, masks: list[tuple[int, int]]) -> bool:
+        left = self.text[:pos].rstrip()
+        return any(c == len(left) for _, c in masks) and bool(_AFTER_QUOTE.search(left))
+
+    def _content_before(self, start: int, end: int, masks: list[tuple[int, int]]) -> tuple[int, int] | None:
+        parts = self._parts(start, end, masks)
+        if not parts or all(self._leadin(p) and not p.quote for p in parts):
+            return None
+        return parts[0].start, parts[-1].end
+
+    def _complement(self, verb: str, pos: int, end: int, masks: list[tuple[int, int]]) -> tuple[int, str]:
+        """Where the reported words start after the verb, and what introduced them."""
+        text = self.text
+        i = pos
+        if verb in ("told", "tells"):
+            m = _TOLD_OBJECT.match(text, i, end)
+            if m:
+                i = m.end()
+        for _ in range(4):
+            m = _ADVERBIAL.match(text, i, end)
+            if not m:
+                break
+            i = m.end()
+        m = _THAT.match(text, i, end)
+        if m:
+            i = m.end()
+            marker = "that" if m.group("that") else ":"
+            q = _OPEN_QUOTE.match(text, i, end)
+            if q and any(o == q.end() - 1 for o, _ in masks):
+                return i, "quote"
+            return i, marker
+        q = _OPEN_QUOTE.match(text, i, end)
+        if q and any(o == q.end() - 1 for o, _ in masks):
+            return i, "quote"
+        # "said in a statement released on its website on Tuesday that ..."
+        words = list(_WORD.finditer(text, i, min(end, i + 160)))
+        for k, w in enumerate(words[:14]):
+            if w.group(0) == "that" and k > 0:
+                between = words[:k]
+                if all(b.group(0).lower() in lx.BRIDGE_WORDS or b.group(0)[0].isupper() for b in between):
+                    return w.end(), "that"
+                break
+        return i, ""
+
+    def _according(self, sent: Span, m: re.Match[str], masks: list[tuple[int, int]]) -> _Attribution | None:
+        found = self._phrase_after(m.end(), sent.end, masks)
+        if found is None:
+            return None
+        speaker, stop = found
+        if speaker.kind == PRONOUN or speaker.head in lx.DATA_HEADS:
+            return None
+        if speaker.kind == INSTITUTION and speaker.head == "report":
+            return None
+        lo = m.start()
+        if self._content_before(sent.start, lo, masks) is None:
+            # "According to Li, ..." (perhaps after a scene-setter)
+            return _Attribution(speaker, lo, stop, "after", (stop, sent.end), stop)
+        return _Attribution(speaker, lo, stop, "before", (sent.start, lo), stop)
+
+    def _participle(self, sent: Span, m: re.Match[str], masks: list[tuple[int, int]]) -> _Attribution | None:
+        """ "The ministry issued a statement on Monday, saying that ...": the speaker opens the sentence."""
+        parts = self._parts(sent.start, m.start(), masks)
+        main = next((p for p in parts if not self._leadin(p)), None)
+        if main is None or main.quote:
+            return None
+        toks = self._toks(main)
+        for k in range(min(len(toks) - 1, 12), 0, -1):
+            phrase = noun_phrase(toks[:k])
+            if phrase is None or phrase.kind == PRONOUN:
+                continue
+            nxt = toks[k]
+            if nxt.cap or nxt.bare in lx.CONNECTORS:
+                return None
+            speaker = speaker_from(self.text, toks[:k], phrase)
+            cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
+            return _Attribution(speaker, toks[0].start, toks[k - 1].end, "after", (cstart, sent.end), m.end())
+        return None
+
+
+def _around(sent: Span, q: Quotation) -> Span:
+    """The sentence, stretched over a quotation that runs on past it."""
+    return sent if q.end <= sent.end else Span(sent.start, q.end)
+
+
+def _join_titles(before: str, after: str) -> str:
+    """ "Dr." and "a materials scientist at ..." make "a materials scientist at ..."."""
+    if before.lower().rstrip(".") in lx.HONORIFICS:
+        before = ""
+    return ", ".join(t for t in (before, after) if t)
+
+
+def find_statements(text: str, title: str = "") -> list[Found]:
+    """Attributed statements in `text`, in order. A line equal to `title` is skipped as a headline."""
+    if not text:
+        return []
+    return _Extractor(text, title).run()

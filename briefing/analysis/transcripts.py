@@ -1,0 +1,64 @@
+# ruff: noqa: RUF001 -- titles with typographic apostrophes on purpose
+"""Q&A transcripts: press conferences and "Answer to a Journalist's Question" releases.
+
+    AFP: How does China view these moves?
+    Xu Hanqing: China firmly opposes forming "small circles" ...     <- an answer: Xu Hanqing's words
+    The global division of labor ...                                 <- the answer goes on
+    Bloomberg: Is China considering new export controls?            <- a question: nobody's statement
+
+A paragraph opened by a named person (or a spokesperson) and a colon starts an answer, one opened
+by anyone else ("AFP:", "Bloomberg:") a question. "Answer:" is the answer of whoever the title
+names ("Spokesperson Tang Meiyu's Answer to a Journalist's Question"). Only texts with two or more
+such paragraphs count as transcripts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from briefing.analysis.phrases import OFFICIAL, PERSON, PRONOUN, Speaker, noun_phrase, speaker_from, tokens
+from briefing.analysis.references import References
+from briefing.analysis.text import Paragraph
+
+_TURN = re.compile(r"(?P<who>[^:\n.!?]{2,60}?)\s*:\s+(?=\S)")
+_TITLE_SPEAKER = re.compile(
+    r"(?P<who>(?:[\w.-]+\s+){1,6}?[\w.-]+)(?:'s|’s)\s+(?:Answer|Answers|Remarks|Comments|Statement|Regular\s+Press)"
+)
+
+
+def transcript_turns(
+    text: str, title: str, paragraphs: list[Paragraph], references: References
+) -> dict[int, tuple[Speaker | None, int]]:
+    """Paragraph number -> (who answers, or None for a question; where the words start), or {}."""
+    turns: dict[int, tuple[Speaker | None, int]] = {}
+    for n, para in enumerate(paragraphs):
+        m = _TURN.match(text, para.start, para.end)
+        if para.heading or m is None:
+            continue
+        label = m.group("who").strip().lower()
+        if label in ("question", "q", "answer", "a"):
+            turns[n] = (_answerer(title) if label in ("answer", "a") else None, m.end())
+            continue
+        toks = tokens(text, m.start("who"), m.end("who"))
+        phrase = noun_phrase(toks)
+        if phrase is None or phrase.kind == PRONOUN:
+            continue
+        speaker: Speaker | None = speaker_from(text, toks, phrase)
+        if speaker is not None and speaker.kind == PERSON and len(speaker.name.split()) < 2:
+            speaker = references.resolve(speaker, para.start)  # "Xu:" after "Xu Hanqing:"
+        named = speaker is not None and speaker.kind == PERSON and len(speaker.name.split()) >= 2
+        official = speaker is not None and speaker.kind == OFFICIAL and not speaker.proper
+        asking = text[para.start : para.end].rstrip().endswith("?")
+        turns[n] = (speaker if (named or official) and not asking else None, m.end())
+    return turns if len(turns) >= 2 else {}
+
+
+def _answerer(title: str) -> Speaker:
+    """Who answers in a Q&A release: the person its title names, else an unnamed spokesperson."""
+    m = _TITLE_SPEAKER.search(title)
+    if m:
+        toks = tokens(title, m.start("who"), m.end("who"))
+        phrase = noun_phrase(toks)
+        if phrase is not None and phrase.kind == PERSON:
+            return speaker_from(title, toks, phrase)
+    return Speaker("the spokesperson", "", OFFICIAL, "spokesperson", False)

@@ -1,0 +1,248 @@
+"""The whole job, top to bottom: ingest -> select -> analyse -> render -> record.
+
+    run(config, options)
+      1. ingest: every feed fetched and parsed; items and feed health stored   (sources.ingest)
+      2. full text for headline-only items in the window                       (sources.ingest)
+      3. stories: on-topic items in the window, duplicates merged              (select)
+      4. analysis: summaries, statements, contrasts by the chosen backend      (analysis)
+      5. the Briefing: stories + analysis + coverage + what changed            (models.Briefing)
+      6. documents: every audience rendered in memory first, then written      (render)
+      7. the run recorded in the store so it can be re-rendered or compared    (store)
+
+Per-feed and per-story failures are carried in the Briefing, not raised; the exit code
+says whether everything worked (0) or the briefing was written with failures (3).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+
+from briefing import __version__, render
+from briefing.analysis import coverage, get_backend
+from briefing.changes import compare
+from briefing.config import Audience, Config
+from briefing.errors import ExitCode, UsageError
+from briefing.models import Analysis, Briefing, FeedResult, Item, RunInfo, Story, Window
+from briefing.select import select_stories
+from briefing.sources.ingest import fill_fulltext, ingest
+from briefing.store import Store
+from briefing.window import resolve
+
+FORMATS = ("pdf", "html", "md", "json")
+_EPSILON = timedelta(microseconds=1)
+
+
+@dataclass
+class Options:
+    audiences: list[str] = field(default_factory=list)
+    since: str | None = None
+    until: str | None = None
+    backend: str | None = None
+    output: Path | None = None
+    formats: tuple[str, ...] = ("pdf",)
+    now: datetime | None = None
+    transport: httpx.AsyncBaseTransport | None = None
+    on_feed: Callable[[str, FeedResult], None] | None = None
+
+
+@dataclass
+class RunResult:
+    briefing: Briefing
+    outputs: list[Path]
+    exit_code: ExitCode
+    problems: list[str]
+
+
+def choose_backend(requested: str, config: Config) -> str:
+    """`auto` means the LLM backend when an endpoint or key is configured, else offline."""
+    if requested != "auto":
+        return requested
+    settings = config.analysis.openai
+    configured = (
+        settings.base_url
+        or (settings.api_key_env and os.environ.get(settings.api_key_env))
+        or os.environ.get("OPENAI_API_KEY")
+        or os.environ.get("OPENAI_BASE_URL")
+    )
+    try:
+        get_backend("openai")
+    except KeyError:
+        return "offline"
+    return "openai" if configured else "offline"
+
+
+def _audiences(config: Config, names: list[str]) -> list[Audience]:
+    if not names:
+        return list(config.audiences)
+    chosen = []
+    for name in names:
+        audience = config.audience(name)
+        if audience is None:
+            known = ", ".join(a.name for a in config.audiences)
+            raise UsageError(f"unknown audience {name!r} (configured: {known})")
+        chosen.append(audience)
+    return chosen
+
+
+def _formats(formats: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown format {', '.join(unknown)} (choose from {', '.join(FORMATS)})")
+    return formats
+
+
+def run_id(window: Window, now: datetime) -> str:
+    digest = hashlib.sha1(f"{window.since.isoformat()}|{window.until.isoformat()}".encode()).hexdigest()[:6]
+    return f"{now:%Y%m%dT%H%M%SZ}-{digest}"
+
+
+def assemble(
+    config: Config,
+    info: RunInfo,
+    feeds: list[FeedResult],
+    stories: list[Story],
+    items: dict[str, Item],
+    analysis: Analysis,
+) -> Briefing:
+    summarised = []
+    for story in stories:
+        story_statements = [s for s in analysis.statements if s.story_id == story.id]
+        flags = list(story.flags)
+        if story.id in analysis.failed_stories:
+            flags.append("analysis_failed")
+        summarised.append(
+            story.model_copy(
+                update={
+                    "summary": analysis.summaries.get(story.id, story.summary),
+                    "topics": sorted({s.topic for s in story_statements if s.topic}),
+                    "minerals": sorted({m for s in story_statements for m in s.minerals}),
+                    "sides": [
+                        side for side in config.side_names() if any(s.side == side for s in story_statements)
+                    ],
+                    "flags": flags,
+                }
+            )
+        )
+    used = [items[i] for story in stories for i in story.item_ids if i in items]
+    return Briefing(
+        title=config.title,
+        run=info,
+        feeds=feeds,
+        stories=summarised,
+        statements=analysis.statements,
+        contrasts=analysis.contrasts,
+        items=used,
+        coverage=coverage(summarised, analysis.statements, items, config),
+        sides=config.side_names(),
+        topics={t.id: t.label for t in config.topics.taxonomy},
+    )
+
+
+def _span(briefing: Briefing) -> str:
+    window = briefing.run.window
+    return f"{window.since:%d %b %Y} to {(window.until - _EPSILON):%d %b %Y}"
+
+
+def write_documents(
+    briefing: Briefing, config: Config, audiences: list[Audience], formats: tuple[str, ...], folder: Path
+) -> list[Path]:
+    """Render every audience in memory (template errors stop here), then write the files."""
+    documents: list[tuple[Audience, str, str | None, str | None]] = []
+    for audience in audiences:
+        html = render.render_html(briefing, audience, config)
+        # The .html file carries its stylesheet inline: it is read away from the templates.
+        page = render.render_html(briefing, audience, config, standalone=True) if "html" in formats else None
+        markdown = render.render_markdown(briefing, audience, config) if "md" in formats else None
+        documents.append((audience, html, page, markdown))
+    folder.mkdir(parents=True, exist_ok=True)
+    templates = render.template_dirs(config)
+    outputs: list[Path] = []
+    for audience, html, page, markdown in documents:
+        if "pdf" in formats:
+            path = folder / f"{audience.name}.pdf"
+            render.write_pdf(
+                html,
+                path,
+                title=f"{audience.title or briefing.title}",
+                author=config.author,
+                subject=f"{briefing.title}, {_span(briefing)}",
+                keywords=[briefing.topics.get(c.topic, c.topic) for c in briefing.contrasts][:8],
+                templates=templates,
+            )
+            outputs.append(path)
+        if page is not None:
+            path = folder / f"{audience.name}.html"
+            render.write_text_atomic(path, page)
+            outputs.append(path)
+        if markdown is not None:
+            path = folder / f"{audience.name}.md"
+            render.write_text_atomic(path, markdown)
+            outputs.append(path)
+    path = folder / "briefing.json"
+    render.write_text_atomic(path, briefing.model_dump_json(indent=2))
+    outputs.append(path)
+    return outputs
+
+
+def run(config: Config, options: Options) -> RunResult:
+    now = options.now or datetime.now(UTC)
+    window = resolve(options.since, options.until, config.window, now)
+    audiences = _audiences(config, options.audiences)
+    formats = _formats(options.formats)
+    backend_name = choose_backend(options.backend or config.analysis.backend, config)
+    try:
+        backend = get_backend(backend_name)
+    except KeyError:
+        raise UsageError(f"the {backend_name!r} analysis backend is not available") from None
+
+    with Store(config.resolve(config.store)) as store:
+        feeds = ingest(config, store, progress=options.on_feed, transport=options.transport)
+        items = store.items_between(window.since, window.until, feeds=[f.name for f in config.feeds])
+        items = fill_fulltext(items, config, store, transport=options.transport)
+        stories = select_stories(items, config)
+        item_map = {i.id: i for i in items}
+        analysis = backend.analyse(stories, item_map, config)
+
+        info = RunInfo(
+            id=run_id(window, now),
+            created=now,
+            window=window,
+            backend=backend_name,
+            model=getattr(backend, "model", None),
+            config=str(config.path),
+            version=__version__,
+        )
+        briefing = assemble(config, info, feeds, stories, item_map, analysis)
+        previous_row = store.previous_run(now)
+        previous = Briefing.model_validate_json(previous_row["briefing"]) if previous_row else None
+        briefing = briefing.model_copy(update={"changes": compare(previous, briefing)})
+
+        problems = [f"feed {f.name}: {f.error}" for f in feeds if f.status in ("error", "paused")]
+        problems += [f"story {sid}: {why}" for sid, why in analysis.failed_stories.items()]
+        output_root = options.output or config.resolve(config.output)
+        folder = output_root / f"{(window.until - _EPSILON):%Y-%m-%d}"
+        outputs = write_documents(briefing, config, audiences, formats, folder)
+        store.save_run(
+            info.id,
+            created=now,
+            since=window.since,
+            until=window.until,
+            audiences=[a.name for a in audiences],
+            backend=backend_name,
+            status="partial" if problems else "ok",
+            briefing_json=briefing.model_dump_json(),
+            outputs=[str(p) for p in outputs],
+        )
+    return RunResult(
+        briefing=briefing,
+        outputs=outputs,
+        exit_code=ExitCode.PARTIAL if problems else ExitCode.OK,
+        problems=problems,
+    )

@@ -1,0 +1,715 @@
+# ruff: noqa: RUF001 -- the Chinese test text uses Chinese punctuation
+"""The offline analysis backend, through its public interface: get_backend("offline").analyse(...).
+
+Articles are invented (speakers, institutes and quotes) but written the way wire copy, state media
+and government releases on critical-minerals policy are written.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefing.analysis import Backend, build_contrasts, coverage, get_backend, register
+from briefing.config import Config, parse
+from briefing.errors import AnalysisError
+from briefing.models import Analysis, Item, Statement, Story
+
+NOW = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
+
+
+def make_config(**overrides: Any) -> Config:
+    data: dict[str, Any] = {
+        "feeds": [
+            {
+                "name": "ustr",
+                "url": "https://ustr.example.gov/rss.xml",
+                "kind": "government",
+                "actor": "USTR",
+            },
+            {
+                "name": "mofcom",
+                "url": "https://mofcom.example.cn/rss.xml",
+                "kind": "government",
+                "actor": "MOFCOM",
+            },
+            {"name": "gt", "url": "https://gt.example.cn/rss.xml", "kind": "state_media"},
+            {"name": "wire", "url": "https://wire.example.com/rss.xml", "kind": "wire"},
+        ],
+        "actors": [
+            {
+                "name": "USTR",
+                "side": "United States",
+                "organization": "Office of the United States Trade Representative",
+                "aliases": ["Jamieson Greer"],
+            },
+            {
+                "name": "MOFCOM",
+                "side": "China",
+                "organization": "Ministry of Commerce",
+                "aliases": ["He Yadong"],
+            },
+            {
+                "name": "China MFA",
+                "side": "China",
+                "organization": "Ministry of Foreign Affairs",
+                "aliases": ["Foreign Ministry", "Lin Jian"],
+            },
+            {
+                "name": "EC",
+                "side": "Partners",
+                "organization": "European Commission",
+                "aliases": ["Maros Sefcovic"],
+            },
+        ],
+        "topics": {
+            "terms": ["rare earth", "gallium", "critical minerals"],
+            "taxonomy": [
+                {"id": "export_controls", "label": "Export controls", "terms": ["export control", "licence"]},
+                {"id": "price_floors", "label": "Price floors", "terms": ["price floor", "reference price"]},
+                {"id": "ministerial", "label": "Critical Minerals Ministerial", "terms": ["ministerial"]},
+            ],
+            "minerals": {"gallium": ["gallium"], "germanium": ["germanium"], "rare earths": ["rare earth"]},
+        },
+        "audiences": [{"name": "exec", "template": "exec.html.j2"}],
+    }
+    data.update(overrides)
+    return parse(data, Path("config.toml"))
+
+
+CONFIG = make_config()
+
+
+def item(text: str, feed: str = "wire", item_id: str = "i-1", title: str = "Minerals") -> Item:
+    configured = CONFIG.feed(feed)
+    kind = configured.kind if configured else "other"
+    return Item(
+        id=item_id,
+        feed=feed,
+        guid=item_id,
+        title=title,
+        url=f"https://example.com/{item_id}",
+        source=feed,
+        source_kind=kind,
+        published=NOW,
+        text=text,
+    )
+
+
+def story(items: list[Item], story_id: str = "s-1", **fields: Any) -> Story:
+    first = items[0]
+    return Story(
+        id=story_id,
+        title=first.title,
+        url=first.url,
+        source=first.source,
+        source_kind=first.source_kind,
+        published=NOW,
+        item_ids=[i.id for i in items],
+        **fields,
+    )
+
+
+def analyse(*texts: str, feed: str = "wire", config: Config = CONFIG) -> tuple[Analysis, dict[str, Item]]:
+    """One story per text."""
+    items = {f"i-{n}": item(text, feed, f"i-{n}") for n, text in enumerate(texts)}
+    stories = [story([it], f"s-{n}") for n, it in enumerate(items.values())]
+    return get_backend("offline").analyse(stories, items, config), items
+
+
+def statements(text: str, feed: str = "wire", config: Config = CONFIG) -> list[Statement]:
+    result, items = analyse(text, feed=feed, config=config)
+    assert_verified(result, items)
+    return result.statements
+
+
+def assert_verified(result: Analysis, items: dict[str, Item]) -> None:
+    for st in result.statements:
+        assert items[st.item_id].text[st.start : st.end] == st.quote
+        assert st.verified
+        assert st.quote.strip()
+
+
+def only(found: list[Statement]) -> Statement:
+    assert len(found) == 1, [(s.speaker, s.quote) for s in found]
+    return found[0]
+
+
+# --- the registry ---------------------------------------------------------------------------------------
+
+
+def test_offline_backend_is_registered() -> None:
+    backend = get_backend("offline")
+    assert backend.name == "offline"
+    assert isinstance(backend, Backend)
+
+
+def test_unknown_backend_is_an_analysis_error() -> None:
+    with pytest.raises(AnalysisError, match="no-such-backend"):
+        get_backend("no-such-backend")
+
+
+def test_a_backend_can_be_registered() -> None:
+    class Echo:
+        name = "echo-test"
+
+        def analyse(self, stories: list[Story], items: dict[str, Item], config: Config) -> Analysis:
+            return Analysis(summaries={s.id: s.title for s in stories})
+
+    register(Echo())
+    assert get_backend("echo-test").analyse([story([item("x")])], {}, CONFIG).summaries == {"s-1": "Minerals"}
+
+
+# --- forms of reported speech ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "quote"),
+    [
+        (
+            '"The so-called price floor is a tool of a small circle," said Zhou Min, a researcher at the '
+            "Chinese Academy of Social Sciences.",
+            "Zhou Min",
+            "The so-called price floor is a tool of a small circle",
+        ),
+        (
+            "“Licences are being issued to compliant exporters every week,” Wang Lei said on Monday.",
+            "Wang Lei",
+            "Licences are being issued to compliant exporters every week",
+        ),
+        (
+            'Dr. Anna Berg said: "Nobody in the market believes the gallium price floor will hold."',
+            "Anna Berg",
+            "Nobody in the market believes the gallium price floor will hold.",
+        ),
+        (
+            "«Europe will not accept a single supplier switching off our industry», Maros Sefcovic said.",
+            "Maros Sefcovic",
+            "Europe will not accept a single supplier switching off our industry",
+        ),
+        (
+            "Chen Hao said the ministerial was 'a typical act of economic coercion dressed up as "
+            "cooperation'.",
+            "Chen Hao",
+            "a typical act of economic coercion dressed up as cooperation",
+        ),
+    ],
+)
+def test_direct_quotes(text: str, speaker: str, quote: str) -> None:
+    st = only(statements(text))
+    assert (st.speaker, st.kind, st.quote) == (speaker, "direct", quote)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "title", "quote"),
+    [
+        (
+            "Li Wenhua said that the export controls on gallium comply with international practice.",
+            "Li Wenhua",
+            "",
+            "the export controls on gallium comply with international practice",
+        ),
+        (
+            "Li Wenhua, director of the Rare Earth Institute at Fudan University, told reporters on Monday "
+            "that licences for gallium exports were being approved as usual.",
+            "Li Wenhua",
+            "director of the Rare Earth Institute at Fudan University",
+            "licences for gallium exports were being approved as usual",
+        ),
+        (
+            "A researcher at the China Institute of International Studies, Chen Hao, said the US plan "
+            "would raise costs for American manufacturers.",
+            "Chen Hao",
+            "A researcher at the China Institute of International Studies",
+            "the US plan would raise costs for American manufacturers",
+        ),
+        (
+            "According to Maria Lopez, a trade lawyer in Mexico City, the price floors would be hard to "
+            "defend at the WTO.",
+            "Maria Lopez",
+            "a trade lawyer in Mexico City",
+            "the price floors would be hard to defend at the WTO",
+        ),
+        (
+            "Border-adjusted price floors would be hard to enforce, according to Maria Lopez.",
+            "Maria Lopez",
+            "",
+            "Border-adjusted price floors would be hard to enforce",
+        ),
+        (
+            "Western buyers will keep stockpiling rare earths this year, Anna Berg said.",
+            "Anna Berg",
+            "",
+            "Western buyers will keep stockpiling rare earths this year",
+        ),
+        (
+            "Prices of germanium could double by summer, said Tom Reyes, an analyst with Benchmark Mineral "
+            "Intelligence.",
+            "Tom Reyes",
+            "an analyst with Benchmark Mineral Intelligence",
+            "Prices of germanium could double by summer",
+        ),
+        (
+            "Anna Berg warned of shortages of dysprosium for magnet makers outside China.",
+            "Anna Berg",
+            "",
+            "warned of shortages of dysprosium for magnet makers outside China",
+        ),
+        (
+            "Foreign Ministry spokesperson Lin Jian urged Washington to stop politicising trade in critical "
+            "minerals.",
+            "Lin Jian",
+            "Foreign Ministry spokesperson",
+            "urged Washington to stop politicising trade in critical minerals",
+        ),
+    ],
+)
+def test_indirect_speech(text: str, speaker: str, title: str, quote: str) -> None:
+    st = only(statements(text))
+    assert (st.speaker, st.speaker_title, st.kind, st.quote) == (speaker, title, "indirect", quote)
+    assert st.claim == text
+
+
+def test_institutional_speakers() -> None:
+    text = (
+        "The Commission said the Critical Raw Materials Act caps dependence on one supplier at 65%. "
+        "Chinese experts said the cap was aimed at China. "
+        "The ministry issued a statement on Monday, saying that licences would be granted to compliant "
+        "applicants."
+    )
+    found = statements(text)
+    assert [s.speaker for s in found] == ["The Commission", "Chinese experts", "The ministry"]
+    assert found[2].quote == "licences would be granted to compliant applicants"
+
+
+def test_pronoun_continues_the_previous_named_speaker() -> None:
+    text = (
+        "Li Wenhua, director of the Rare Earth Institute at Fudan University, said the controls were lawful. "
+        "He noted that Chinese exporters had applied for licences in good time.\n"
+        "Anna Berg, an analyst at Benchmark Mineral Intelligence, said buyers were nervous. "
+        "She added that spot prices of gallium had doubled since the controls took effect."
+    )
+    found = statements(text)
+    assert [s.speaker for s in found] == ["Li Wenhua", "Li Wenhua", "Anna Berg", "Anna Berg"]
+    assert found[1].speaker_title == "director of the Rare Earth Institute at Fudan University"
+    assert found[1].quote == "Chinese exporters had applied for licences in good time"
+    assert found[3].side is None and found[1].side == "China"
+
+
+def test_a_pronoun_without_antecedent_is_not_a_statement() -> None:
+    assert statements("He said the licences would be approved within 45 working days.") == []
+
+
+def test_an_unattributed_quotation_continues_a_quoted_statement() -> None:
+    text = '"We have six weeks of inventory left," Thomas Becker said. "After that, we will cut production."'
+    found = statements(text)
+    assert [(s.speaker, s.kind, s.quote) for s in found] == [
+        ("Thomas Becker", "direct", "We have six weeks of inventory left"),
+        ("Thomas Becker", "direct", "After that, we will cut production."),
+    ]
+
+
+def test_a_surname_takes_the_full_name_and_title_given_earlier() -> None:
+    text = (
+        "Commerce Minister Wang Tao met exporters in Baotou on Monday.\n"
+        "Wang said the rare earth licences would be approved within 45 days."
+    )
+    st = only(statements(text))
+    assert (st.speaker, st.speaker_title) == ("Wang Tao", "Commerce Minister")
+
+
+def test_quoted_as_saying_and_descriptions_with_an_age() -> None:
+    text = (
+        "Mr. Zhou, 56, a former commerce ministry official now at Tsinghua University, said the floors were "
+        '"very hard to sustain". He was quoted by Xinhua as saying that licences would keep flowing.'
+    )
+    found = statements(text)
+    assert [(s.speaker, s.speaker_title, s.kind) for s in found] == [
+        ("Zhou", "a former commerce ministry official now at Tsinghua University", "direct"),
+        ("Zhou", "a former commerce ministry official now at Tsinghua University", "indirect"),
+    ]
+    assert found[1].quote == "licences would keep flowing"
+
+
+def test_datelines_and_trailing_clauses_are_not_quoted() -> None:
+    text = (
+        "TOKYO, March 3 (Wire) - Japan will subsidise two gallium recovery projects, the Ministry of "
+        "Economy, Trade and Industry said on Tuesday, as Tokyo seeks to cut its reliance on Chinese supply."
+    )
+    st = only(statements(text))
+    assert (st.speaker, st.side) == ("the Ministry of Economy, Trade and Industry", "Partners")
+    assert st.quote == "Japan will subsidise two gallium recovery projects"
+
+
+def test_two_speakers_in_one_paragraph() -> None:
+    text = (
+        "US Trade Representative Jamieson Greer said the action plan would set price floors within 60 days, "
+        "while Mexican Economy Minister Luis Ortega argued that Mexico would benefit. "
+        '"China will respond firmly," Chinese commerce ministry spokesperson He Yadong said.'
+    )
+    found = statements(text)
+    assert [(s.speaker, s.side) for s in found] == [
+        ("Jamieson Greer", "United States"),
+        ("Luis Ortega", "Partners"),
+        ("He Yadong", "China"),
+    ]
+    assert found[0].quote == "the action plan would set price floors within 60 days"
+    assert found[1].quote == "Mexico would benefit"
+
+
+def test_qa_transcript_answers_are_the_spokespersons_words() -> None:
+    text = (
+        "AFP: The US proposed reference prices for critical minerals yesterday. How does China view this?\n"
+        "Xu Hanqing: China firmly opposes forming small circles in the name of supply chain security.\n"
+        "Cooperation on critical minerals should be open and inclusive.\n"
+        "Bloomberg: Is China considering new export controls?\n"
+        "Xu Hanqing: I'd refer you to the competent authorities."
+    )
+    found = statements(text, feed="wire")
+    assert [(s.speaker, s.kind, s.side) for s in found] == [("Xu Hanqing", "direct", None)] * 3
+    assert found[1].quote == "Cooperation on critical minerals should be open and inclusive."
+
+
+def test_an_answer_is_given_by_the_person_the_title_names() -> None:
+    title = "Foreign Ministry Spokesperson Lin Jian's Answer to a Journalist's Question on Price Floors"
+    text = (
+        "Question: The US says its price floor framework is complete. What is China's comment?\n"
+        "Answer: China opposes setting prices through administrative and tariff measures."
+    )
+    result, items = analyse_items([item(text, title=title)])
+    assert_verified(result, items)
+    reported, answer = result.statements  # the question reports what the US said
+    assert (reported.speaker, reported.side) == ("The US", "United States")
+    assert (answer.speaker, answer.speaker_title, answer.actor) == (
+        "Lin Jian",
+        "Foreign Ministry Spokesperson",
+        "China MFA",
+    )
+
+
+def test_a_quotation_introduced_by_a_colon_runs_over_paragraphs() -> None:
+    text = (
+        "USTR Spokesperson Karen Ashby issued the following statement on the launch of Project Vault:\n"
+        '"Project Vault gives American manufacturers a buffer against supply shocks. The stockpile changes '
+        "that calculation.\n"
+        '"It works alongside the price floors we are negotiating with partners."'
+    )
+    found = statements(text, feed="ustr")
+    assert [(s.speaker, s.kind) for s in found] == [("Karen Ashby", "direct")] * 2
+    assert found[0].quote.endswith("The stockpile changes that calculation.")
+    assert found[0].actor == "USTR"
+
+
+def test_an_acronym_is_resolved_through_its_spelled_out_name() -> None:
+    text = (
+        "Exports are cleared by the General Administration of Customs (GAC) in Beijing.\n"
+        "GAC said gallium exports rose 5% in January."
+    )
+    st = only(statements(text))
+    assert (st.speaker, st.side, st.resolved_by) == ("GAC", "China", "affiliation")
+
+
+def test_spanish_reported_speech() -> None:
+    text = (
+        "Comunicado No. 021/2026\n"
+        "Ana Torres Vega, titular de la Unidad de Minerales Estratégicos de la Secretaría de Economía, "
+        'afirmó que México "tiene la geología y la base industrial". Señaló que el país buscará precios '
+        "mínimos que reconozcan el valor agregado.\n"
+        '"No se trata de encarecer nuestras cadenas de valor", afirmó.\n'
+        "Según la funcionaria, los grupos de trabajo sesionarán cada semana."
+    )
+    found = statements(text, feed="wire")
+    assert [(s.speaker, s.kind) for s in found] == [
+        ("Ana Torres Vega", "direct"),
+        ("Ana Torres Vega", "indirect"),
+        ("Ana Torres Vega", "direct"),
+        ("Ana Torres Vega", "indirect"),
+    ]
+    assert found[0].quote == "tiene la geología y la base industrial"
+    assert {s.side for s in found} == {"Partners"}  # "Secretaría de Economía": Mexico
+
+
+def test_chinese_reported_speech() -> None:
+    text = (
+        "北京大学战略资源研究中心主任秦浩然对记者表示，美方所谓价格下限实质上是价格同盟。"
+        "“价格由市场决定，而不是由少数国家开会决定。”秦浩然说。"
+        "外交部发言人林剑此前表示，中方坚决反对搞小圈子。"
+    )
+    found = statements(text, feed="wire")
+    assert [(s.speaker, s.kind) for s in found] == [
+        ("秦浩然", "indirect"),
+        ("秦浩然", "direct"),
+        ("林剑", "indirect"),
+    ]
+    assert found[0].speaker_title == "北京大学战略资源研究中心主任"
+    assert found[1].quote == "价格由市场决定，而不是由少数国家开会决定"
+    assert [s.side for s in found] == ["China", "China", "China"]
+
+
+# --- speaker -> actor and side --------------------------------------------------------------------------
+
+
+def test_alias_in_speaker_or_title() -> None:
+    found = statements(
+        "The Chinese Foreign Ministry spokesperson said the ministerial was a small circle. "
+        "Jamieson Greer said the price floors would protect American workers."
+    )
+    assert [(s.actor, s.side, s.resolved_by) for s in found] == [
+        ("China MFA", "China", "alias"),
+        ("USTR", "United States", "alias"),
+    ]
+
+
+def test_a_surname_matches_a_configured_alias() -> None:
+    st = only(statements("Greer told lawmakers the price floors would be ready within 60 days."))
+    assert (st.speaker, st.actor, st.resolved_by) == ("Greer", "USTR", "alias")
+
+
+def test_an_alias_does_not_override_the_speakers_own_country() -> None:
+    st = only(statements("The Japanese Foreign Ministry said Tokyo would join the price floor talks."))
+    assert (st.side, st.actor, st.resolved_by) == ("Partners", None, "affiliation")
+
+
+def test_side_from_affiliation_only() -> None:
+    st = only(
+        statements(
+            "Zhou Min, a professor of economics at Tsinghua University, said the price floor would not "
+            "survive the first market downturn."
+        )
+    )
+    assert (st.side, st.actor, st.resolved_by) == ("China", None, "affiliation")
+    assert st.organization == "Tsinghua University"
+
+
+def test_affiliation_prefers_an_actor_only_of_the_same_kind_of_body() -> None:
+    found = statements(
+        "Li Haidong, a professor at the China Foreign Affairs University, said the plan would fail. "
+        "China's foreign ministry said the plan was a small circle."
+    )
+    assert [(s.side, s.actor) for s in found] == [("China", None), ("China", "China MFA")]
+
+
+def test_us_claim_reported_by_chinese_state_media() -> None:
+    text = (
+        "The US trade office claimed in a press release on Tuesday that China's export controls distort "
+        "global markets for rare earths. Chinese experts said the accusation was groundless."
+    )
+    found = statements(text, feed="gt")
+    assert [(s.speaker, s.side, s.resolved_by) for s in found] == [
+        ("The US trade office", "United States", "affiliation"),
+        ("Chinese experts", "China", "affiliation"),
+    ]
+    assert found[0].actor == "USTR"  # the configured US actor whose organisation words match
+
+
+def test_institutional_speaker_takes_the_feed_default() -> None:
+    text = (
+        "The press release noted that the United States would keep working with partners on price floors. "
+        "Maria Lopez, a trade lawyer at Lopez & Ruiz, said the plan was vague."
+    )
+    release, lawyer = statements(text, feed="ustr")
+    assert (release.actor, release.side, release.resolved_by) == ("USTR", "United States", "feed_default")
+    # A named person from elsewhere never gets the feed's actor.
+    assert (lawyer.actor, lawyer.side, lawyer.resolved_by) == (None, None, "unknown")
+
+
+def test_the_ministry_refers_back_to_the_ministry_named_earlier() -> None:
+    text = (
+        "The US Commerce Department added 12 Chinese firms to its entity list on Friday.\n"
+        "The department said the firms had supplied gallium to military end users."
+    )
+    st = only(statements(text, feed="mofcom"))
+    assert (st.side, st.resolved_by) == ("United States", "affiliation")
+
+
+def test_unknown_speaker_stays_unknown() -> None:
+    found = statements(
+        "Analysts said the licence approvals were slowing. "
+        "A trader in Rotterdam said gallium was changing hands at record prices."
+    )
+    assert [(s.actor, s.side, s.resolved_by) for s in found] == [(None, None, "unknown")] * 2
+
+
+def test_sides_are_only_configured_sides() -> None:
+    actors = [a.model_dump() for a in CONFIG.actors if a.side != "Partners"]
+    config = make_config(sides=[{"name": "United States"}, {"name": "China"}], actors=actors)
+    st = only(statements("Japanese officials said Tokyo would join the price floor talks.", config=config))
+    assert st.side is None
+
+
+# --- no false positives ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "China's exports of gallium fell 12.5% in January from a year earlier.",
+        "The so-called price floor has said nothing about supply.",
+        "The said measures took effect on Dec. 1, 2023.",
+        "As said above, the controls apply to gallium and germanium.",
+        "The deal is said to be worth $3.5 billion.",
+        "Officials said to be involved in the talks declined to comment.",
+        "Washington added 30 companies to the entity list on Monday.",
+        "The ministry announced export controls on antimony.",
+        "He did not say when the first reference prices would be published.",
+        "Prices of rare earths rose 20% in January, according to data from Shanghai Metals Market.",
+        '"Who said the price floor would work?" is the question everyone in the market is asking.',
+        "China says US price floors are doomed to fail\nThe price of gallium rose on Tuesday.",
+    ],
+)
+def test_no_statement_without_attribution(text: str) -> None:
+    assert statements(text) == []
+
+
+def test_a_line_repeating_the_title_is_a_headline() -> None:
+    title = "Beijing says gallium export licences will continue"
+    text = f"{title}\nGallium exports rose 5% in March."
+    result, _ = analyse_items([item(text, title=title)])
+    assert result.statements == []
+
+
+def test_sentences_do_not_break_on_abbreviations_decimals_or_initials() -> None:
+    text = (
+        "Dr. J. R. Smith of the U.S. Geological Survey said on Jan. 5 that Announcement No. 18 cut "
+        "exports of dysprosium by 3.5 percent. Mr. Li disagreed."
+    )
+    st = only(statements(text))
+    assert (st.speaker, st.speaker_title) == ("J. R. Smith", "of the U.S. Geological Survey")
+    assert st.claim == text.split(" Mr. Li")[0]
+    assert st.side == "United States"
+
+
+def test_every_quote_is_the_source_text_at_its_offsets() -> None:
+    text = (
+        "BEIJING, Feb. 4 (Xinhua) -- China's Ministry of Commerce said on Monday that the gallium controls "
+        "comply with international practice.\n"
+        "“The price floor will not hold,” said one trader in Shanghai. “Nobody believes it.”\n"
+        "Chinese Foreign Ministry spokesperson Lin Jian said  China's position on the ministerial\t"
+        "remains unchanged.\n"
+        "'Export licences are being issued normally,' a ministry official said."
+    )
+    result, items = analyse(text)
+    assert len(result.statements) == 5
+    assert_verified(result, items)
+    for st in result.statements:
+        assert st.id.startswith("st-") and st.url == "https://example.com/i-0" and st.story_id == "s-0"
+
+
+# --- summaries ------------------------------------------------------------------------------------------
+
+BOTH_SIDES = (
+    "China extends gallium licence regime\n"
+    "China's commerce ministry extended its licensing regime for gallium and germanium exports on Monday, "
+    "adding rare earth magnets to the list of controlled items.\n"
+    "The ministry said the export controls comply with international practice and target no country.\n"
+    "Exports of gallium fell 12% in January, customs figures showed, the third monthly decline.\n"
+    "Rare earth magnet prices outside China have doubled since April.\n"
+    "Japanese buyers have started to build stockpiles of critical minerals.\n"
+    "US Trade Representative Jamieson Greer said the licences were being used to coerce trading partners."
+)
+
+
+def test_summary_has_the_configured_number_of_sentences() -> None:
+    result, _ = analyse(BOTH_SIDES, config=make_config(analysis={"summary_sentences": 2}))
+    summary = result.summaries["s-0"]
+    assert summary.startswith("China's commerce ministry extended its licensing regime")
+    assert summary.count(". ") + 1 == 2
+
+
+def test_summary_quotes_each_side_that_is_quoted() -> None:
+    result, _ = analyse(BOTH_SIDES, config=make_config(analysis={"summary_sentences": 2}))
+    summary = result.summaries["s-0"]
+    assert "The ministry said the export controls comply" in summary or "China's commerce ministry" in summary
+    assert "Jamieson Greer said the licences were being used to coerce" in summary
+
+
+def test_summary_falls_back_to_the_feed_summary() -> None:
+    empty = item("", title="Gallium licences")
+    empty = empty.model_copy(update={"summary": "China extended gallium licences. Prices fell."})
+    result, _ = analyse_items([empty])
+    assert result.summaries["s-1"] == "China extended gallium licences. Prices fell."
+    assert result.statements == []
+    headline_only = empty.model_copy(update={"summary": "China extends gallium licences"})
+    result, _ = analyse_items([headline_only])
+    assert result.summaries["s-1"] == "China extends gallium licences"
+
+
+# --- stories, contrasts and coverage --------------------------------------------------------------------
+
+
+def analyse_items(items: list[Item], **fields: Any) -> tuple[Analysis, dict[str, Item]]:
+    by_id = {i.id: i for i in items}
+    return get_backend("offline").analyse([story(items, **fields)], by_id, CONFIG), by_id
+
+
+def test_syndicated_copies_are_not_counted_twice() -> None:
+    text = "Lin Jian said the ministerial showed a Cold War mentality on critical minerals."
+    original, copy = item(text, "wire", "i-1"), item("Reposted:\n" + text, "gt", "i-2")
+    result, _ = analyse_items([original, copy])
+    st = only(result.statements)
+    assert st.item_id == "i-1"
+
+
+def test_topic_and_minerals_come_from_the_claim() -> None:
+    st = only(statements("Anna Berg said gallium and germanium licences were slowing."))
+    assert (st.topic, st.minerals) == ("export_controls", ["gallium", "germanium"])
+
+
+def test_topic_falls_back_to_the_story() -> None:
+    text = "Anna Berg said the approach was unworkable."
+    result, _ = analyse_items([item(text)], topics=["price_floors"])
+    assert only(result.statements).topic == "price_floors"
+
+
+CONTRAST_TEXT = (
+    "Jamieson Greer said the price floor would protect American workers from dumping. "
+    '"A price floor set in Washington is a tool of a small circle," said Zhou Min, a researcher at the '
+    "Chinese Academy of Social Sciences. Chinese experts said the price floor would fail. "
+    "China's commerce ministry said export controls on gallium were lawful and licences would be granted."
+)
+
+
+def test_contrasts_and_gaps() -> None:
+    result, _ = analyse(CONTRAST_TEXT)
+    by_id = {s.id: s for s in result.statements}
+    assert [(c.topic, c.gap) for c in result.contrasts] == [
+        ("price_floors", False),
+        ("export_controls", True),
+    ]
+    floors = result.contrasts[0]
+    assert floors.label == "Price floors"
+    assert [p.side for p in floors.positions] == ["United States", "China"]
+    china = [by_id[i].speaker for i in floors.positions[1].statement_ids]
+    assert china == ["Zhou Min", "Chinese experts"]  # direct quote by a named person first
+    gap = result.contrasts[1]
+    assert [p.side for p in gap.positions] == ["China"]
+
+
+def test_build_contrasts_orders_contrasts_before_gaps_by_size() -> None:
+    result, _ = analyse(CONTRAST_TEXT)
+    again = build_contrasts(list(reversed(result.statements)), CONFIG)
+    assert [c.topic for c in again] == ["price_floors", "export_controls"]
+
+
+def test_coverage_counts_sides_and_source_kinds() -> None:
+    texts = [CONTRAST_TEXT, "Analysts said licences for gallium were slowing."]
+    result, items = analyse(*texts)
+    stories = [story([items["i-0"]], "s-0"), story([items["i-1"]], "s-1")]
+    cov = coverage(stories, result.statements, items, CONFIG)
+    assert cov.by_side["United States"] == {"statements": 1, "stories": 1}
+    assert cov.by_side["China"] == {"statements": 3, "stories": 1}
+    assert cov.by_side["Partners"] == {"statements": 0, "stories": 0}
+    assert cov.by_side["Unknown"] == {"statements": 1, "stories": 1}
+    assert cov.by_source_kind == {"wire": 2}
+
+
+def test_analysis_is_deterministic() -> None:
+    texts = [CONTRAST_TEXT, BOTH_SIDES, "Analysts said licences for gallium were slowing."]
+    first, _ = analyse(*texts)
+    second, _ = analyse(*texts)
+    assert first.model_dump() == second.model_dump()
+    assert first.failed_stories == {}
+    assert len({s.id for s in first.statements}) == len(first.statements)
