@@ -137,6 +137,15 @@ class Changes(Model):
     quiet_actors: list[str] = Field(default_factory=list)
 
 
+class Usage(Model):
+    calls: int = Field(default=0, description="Requests sent to the model (cache hits excluded).")
+    cached_calls: int = Field(default=0, description="Results served from the local cache.")
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = Field(default=0, description="Prompt tokens the provider reported as cached.")
+    estimated_cost: float | None = Field(default=None, description="From the configured price table.")
+
+
 class Analysis(Model):
     """What an analysis backend returns for a set of stories."""
 
@@ -144,12 +153,15 @@ class Analysis(Model):
     statements: list[Statement] = Field(default_factory=list)
     contrasts: list[Contrast] = Field(default_factory=list)
     failed_stories: dict[str, str] = Field(default_factory=dict, description="story id -> reason")
-
-
-class Usage(Model):
-    calls: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    fallback_stories: list[str] = Field(
+        default_factory=list, description="Stories the offline backend analysed because the LLM failed."
+    )
+    dropped: dict[str, int] = Field(
+        default_factory=dict, description="Reason -> statements dropped by grounding checks."
+    )
+    usage: Usage = Field(default_factory=Usage)
+    prompts: dict[str, str] = Field(default_factory=dict, description="Prompt template name -> sha256.")
+    notes: list[str] = Field(default_factory=list, description="Run-level remarks shown in the briefing.")
 
 
 class Window(Model):
@@ -168,6 +180,23 @@ class RunInfo(Model):
     version: str = ""
 
 
+class Manifest(Model):
+    """What a reader needs to reproduce or audit a briefing; shown as a colophon."""
+
+    run_id: str
+    window: Window
+    backend: str
+    model: str | None = None
+    prompts: dict[str, str] = Field(default_factory=dict, description="Prompt template name -> sha256.")
+    feeds: dict[str, str] = Field(default_factory=dict, description="Feed name -> status.")
+    statements_verified: int = 0
+    statements_unverified: int = 0
+    statements_dropped: int = 0
+    stories: int = 0
+    stories_failed: int = 0
+    version: str = ""
+
+
 class Briefing(Model):
     """Everything a template renders. Written as `briefing.json`."""
 
@@ -182,3 +211,7 @@ class Briefing(Model):
     changes: Changes = Field(default_factory=Changes)
     sides: list[str] = Field(default_factory=list)
     topics: dict[str, str] = Field(default_factory=dict, description="topic id -> label")
+    manifest: Manifest | None = None
+    notes: list[str] = Field(
+        default_factory=list, description="Run-level remarks (budget hit, fallbacks ...)."
+    )

@@ -29,7 +29,7 @@ from briefing.analysis import coverage, get_backend
 from briefing.changes import compare
 from briefing.config import Audience, Config
 from briefing.errors import ExitCode, UsageError
-from briefing.models import Analysis, Briefing, FeedResult, Item, RunInfo, Story, Window
+from briefing.models import Analysis, Briefing, FeedResult, Item, Manifest, RunInfo, Story, Window
 from briefing.select import select_stories
 from briefing.sources.ingest import fill_fulltext, ingest
 from briefing.store import Store
@@ -117,6 +117,8 @@ def assemble(
         flags = list(story.flags)
         if story.id in analysis.failed_stories:
             flags.append("analysis_failed")
+        if story.id in analysis.fallback_stories:
+            flags.append("offline_fallback")
         summarised.append(
             story.model_copy(
                 update={
@@ -131,9 +133,26 @@ def assemble(
             )
         )
     used = [items[i] for story in stories for i in story.item_ids if i in items]
+    info = info.model_copy(update={"usage": analysis.usage})
+    manifest = Manifest(
+        run_id=info.id,
+        window=info.window,
+        backend=info.backend,
+        model=info.model,
+        prompts=analysis.prompts,
+        feeds={f.name: f.status for f in feeds},
+        statements_verified=sum(1 for s in analysis.statements if s.verified),
+        statements_unverified=sum(1 for s in analysis.statements if not s.verified),
+        statements_dropped=sum(analysis.dropped.values()),
+        stories=len(stories),
+        stories_failed=len(analysis.failed_stories),
+        version=info.version,
+    )
     return Briefing(
         title=config.title,
         run=info,
+        manifest=manifest,
+        notes=analysis.notes,
         feeds=feeds,
         stories=summarised,
         statements=analysis.statements,

@@ -77,6 +77,31 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX runs_created ON runs (created);
     """,
+    # 2: the LLM backend's response cache (owned by briefing/analysis/openai.py).
+    """
+    CREATE TABLE llm_cache (
+        key TEXT PRIMARY KEY,
+        model TEXT NOT NULL,
+        response TEXT NOT NULL,
+        usage TEXT NOT NULL DEFAULT '{}',
+        created TEXT NOT NULL
+    );
+    """,
+    # 3: scheduled runs and deliveries (owned by briefing/schedule.py and briefing/deliver.py).
+    """
+    ALTER TABLE runs ADD COLUMN schedule TEXT;
+    CREATE TABLE deliveries (
+        run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        audience TEXT NOT NULL,
+        channel TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT,
+        sent_at TEXT,
+        PRIMARY KEY (run_id, audience, channel, recipient)
+    );
+    """,
 ]
 
 _ITEM_COLUMNS = (
