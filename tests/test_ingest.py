@@ -267,3 +267,77 @@ def test_killed_between_fetch_and_commit_loses_nothing(server: Server, tmp_path:
     # The next run fetches again (validators were not saved) and stores the new item.
     assert run(config)["a"].new == 1
     assert len(stored(config)) == 2
+
+
+def _stream(chunks: int, chunk: bytes, pause: float = 0.0) -> Any:
+    """A handler streaming a body without Content-Length (chunked), optionally stalling."""
+
+    def respond(handler: BaseHTTPRequestHandler) -> None:
+        import time
+
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/rss+xml")
+        handler.send_header("Transfer-Encoding", "chunked")
+        handler.end_headers()
+        try:
+            handler.wfile.write(b"%x\r\n%s\r\n" % (len(b"<rss>"), b"<rss>"))
+            for _ in range(chunks):
+                if pause:
+                    time.sleep(pause)
+                handler.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            handler.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    return respond
+
+
+def test_a_50_mb_body_without_length_stops_at_the_cap(server: Server, tmp_path: Path) -> None:
+    big = server.add("/big.xml", _stream(50 * 16, b" " * 65_536))
+    good = server.add("/good.xml", rss(item(1)))
+    config = make_config(tmp_path, {"big": big, "good": good}, max_bytes=1_000_000)
+    results = run(config)
+    assert "cap" in (results["big"].error or "")
+    assert results["good"].status == "ok"
+
+
+def test_a_stalled_body_hits_the_deadline(server: Server, tmp_path: Path) -> None:
+    stalled = server.add("/stalled.xml", _stream(100, b" " * 10, pause=0.3))
+    config = make_config(tmp_path, {"stalled": stalled}, timeout=1, deadline=1.5)
+    result = run(config)["stalled"]
+    assert result.status == "error"
+    assert "1.5 s" in (result.error or "")
+
+
+def test_failed_full_text_keeps_the_item_and_is_not_fetched_again(server: Server, tmp_path: Path) -> None:
+    from briefing.sources.ingest import fill_fulltext
+
+    headline = (
+        "<item><title>Gallium headline only</title><link>{url}</link><guid>h-1</guid>"
+        "<pubDate>Wed, 04 Feb 2026 08:00:00 GMT</pubDate><description>Gallium.</description></item>"
+    )
+    page = (
+        "<html><head><link rel='canonical' href='https://publisher.example/gallium'></head><body><article>"
+        + "".join(
+            f"<p>Paragraph {n}: the ministry said gallium export licences would stay in place, "
+            f"and officials described step {n} of the review to reporters in Beijing.</p>"
+            for n in range(8)
+        )
+        + "</article></body></html>"
+    )
+    ok_page = server.add("/article.html", page, headers={"Content-Type": "text/html"})
+    dead_page = server.url("/missing.html")
+    feed = rss(headline.format(url=ok_page), headline.format(url=dead_page).replace("h-1", "h-2"))
+    config = make_config(tmp_path, {"a": server.add("/a.xml", feed)})
+    run(config)
+    with Store(config.resolve(config.store)) as store:
+        items = fill_fulltext(store.items_between(*_window()), config, store)
+        by_guid = {i.guid: i for i in items}
+        assert "fulltext" in by_guid["h-1"].flags
+        assert by_guid["h-1"].url == "https://publisher.example/gallium"
+        assert "licences would stay" in by_guid["h-1"].text
+        assert "fulltext_failed" in by_guid["h-2"].flags
+        assert by_guid["h-2"].text == "Gallium."
+        hits = server.hits("/article.html") + server.hits("/missing.html")
+        fill_fulltext(store.items_between(*_window()), config, store)
+        assert server.hits("/article.html") + server.hits("/missing.html") == hits

@@ -119,6 +119,7 @@ def _unwrap_google_news(link: str, summary_html: str) -> str:
     if urlsplit(link).hostname not in _GOOGLE_NEWS:
         return link
     for href in _HREF.findall(summary_html):
+        href = str(href)
         host = urlsplit(href).hostname
         if host and host not in _GOOGLE_NEWS and urlsplit(href).scheme in ("http", "https"):
             return href
@@ -143,7 +144,10 @@ def parse_document(
     lowered = {k.lower(): v for k, v in headers.items()}
     if body is not data:
         lowered["content-type"] = "application/xml; charset=utf-8"
-    parsed = feedparser.parse(body, response_headers=lowered, sanitize_html=True, resolve_relative_uris=True)
+    # nh3 sanitises below (faster, and stricter: no file: links); feedparser only parses.
+    parsed = feedparser.parse(
+        body, response_headers=lowered, sanitize_html=False, resolve_relative_uris=False
+    )
     if not parsed.entries:
         if not parsed.get("version"):
             problem = parsed.get("bozo_exception")
