@@ -449,6 +449,129 @@ def test_chinese_reported_speech() -> None:
     assert [s.side for s in found] == ["China", "China", "China"]
 
 
+def test_two_speakers_of_the_same_words_each_get_a_statement() -> None:
+    text = (
+        "Jamieson Greer and Mexican Economy Minister Luis Ortega said on Friday that the two countries "
+        "would coordinate reference prices for graphite. Beijing and Brussels said the talks on gallium "
+        "licences had been constructive."
+    )
+    found = statements(text)
+    assert [(s.speaker, s.side) for s in found] == [
+        ("Jamieson Greer", "United States"),
+        ("Luis Ortega", "Partners"),
+        ("Beijing", "China"),
+        ("Brussels", "Partners"),
+    ]
+    assert (
+        found[0].quote == found[1].quote == "the two countries would coordinate reference prices for graphite"
+    )
+    assert len({s.id for s in found}) == 4
+
+
+def test_the_same_words_from_two_speakers_are_two_statements() -> None:
+    text = '"The price floor will fail," Li Wenhua said. "The price floor will fail," Anna Berg said.'
+    assert [s.speaker for s in statements(text)] == ["Li Wenhua", "Anna Berg"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "quote"),
+    [
+        (
+            "The EU welcomed the decision to extend the suspension of the gallium export ban.",
+            "The EU",
+            "welcomed the decision to extend the suspension of the gallium export ban",
+        ),
+        (
+            "Zhao Mingde, vice chairman of the China Rare Earth Industry Association, rejected the charge.",
+            "Zhao Mingde",
+            "rejected the charge",
+        ),
+        (
+            "Chinese state media reported that the ministry had approved 40 licences for gallium exports.",
+            "Chinese state media",
+            "the ministry had approved 40 licences for gallium exports",
+        ),
+        (
+            "China has approved gallium licences for three U.S. chipmakers, Chinese state media reported on "
+            "Tuesday, the first such approvals since the controls took effect.",
+            "Chinese state media",
+            "China has approved gallium licences for three U.S. chipmakers",
+        ),
+        (
+            "Beijing has honoured its contracts, and the measures, Li Wenhua said, are legal under WTO "
+            "rules, while buyers keep stockpiling gallium.",
+            "Li Wenhua",
+            "the measures, Li Wenhua said, are legal under WTO rules",
+        ),
+        (
+            "In the view of Wu Peng, a professor at Tsinghua University, the price floor is a political "
+            "project.",
+            "Wu Peng",
+            "the price floor is a political project",
+        ),
+        (
+            "Liu Ming described the probe as protectionism, pure and simple.",
+            "Liu Ming",
+            "described the probe as protectionism, pure and simple",
+        ),
+        (
+            "A Commerce Department official, speaking on condition of anonymity, said the first gallium "
+            "deliveries were scheduled for January.",
+            "A Commerce Department official",
+            "the first gallium deliveries were scheduled for January",
+        ),
+    ],
+)
+def test_stances_reports_and_interrupted_clauses(text: str, speaker: str, quote: str) -> None:
+    st = only(statements(text))
+    assert (st.speaker, st.quote) == (speaker, quote)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The EU welcomed a delegation from Japan on Tuesday to discuss gallium.",
+        "China has noted the relevant announcement on gallium.",
+        'Analysts said licences for gallium were slowing. "Nobody expects a quick fix for supply."',
+    ],
+)
+def test_no_stance_without_something_said(text: str) -> None:
+    assert [s.quote for s in statements(text) if "Nobody" in s.quote or "welcomed" in s.quote] == []
+    assert all(s.speaker != "China" for s in statements(text))
+
+
+def test_he_and_she_skip_a_speaker_of_the_other_gender() -> None:
+    text = (
+        "Ms. Ruth Callender, a fellow at the Washington-based Center for Industrial Policy, said the gallium "
+        "licences were a calibrated gesture. Mr. Tomas Lind, an analyst in Oslo, said buyers would wait. "
+        "She said Beijing wanted to show it could turn the tap on as easily as off."
+    )
+    found = statements(text)
+    assert [s.speaker for s in found] == ["Ruth Callender", "Tomas Lind", "Ruth Callender"]
+    assert found[2].side == "United States"
+
+
+def test_a_pronoun_refers_to_the_person_who_opened_the_sentence_before() -> None:
+    text = (
+        '"The floor has to be high enough," said Owen Reilly, a fellow at a think tank in Washington. '
+        "Tokyo-based consultant Aiko Mori was more optimistic. Japanese buyers, she said, had already "
+        "accepted premiums for dysprosium."
+    )
+    found = statements(text)
+    assert [(s.speaker, s.side) for s in found] == [
+        ("Owen Reilly", "United States"),
+        ("Aiko Mori", "Partners"),
+    ]
+
+
+def test_speaker_kinds() -> None:
+    text = (
+        "Li Wenhua said the gallium licences were lawful. The Commission said the cap was needed. "
+        "Analysts said the market was tight. A ministry official said licences were flowing."
+    )
+    assert [s.speaker_kind for s in statements(text)] == ["person", "institution", "group", "institution"]
+
+
 # --- speaker -> actor and side --------------------------------------------------------------------------
 
 
@@ -704,6 +827,24 @@ def test_coverage_counts_sides_and_source_kinds() -> None:
     assert cov.by_side["Partners"] == {"statements": 0, "stories": 0}
     assert cov.by_side["Unknown"] == {"statements": 1, "stories": 1}
     assert cov.by_source_kind == {"wire": 2}
+    # Zhou Min (a researcher), Chinese experts and the analysts are experts wherever they were quoted.
+    assert cov.statements_by_source_kind == {"experts": 3, "wire": 2}
+
+
+def test_a_story_counts_once_under_its_lead_items_kind() -> None:
+    release = item(
+        "The ministry said gallium licences would be granted to compliant applicants.", "mofcom", "i-1"
+    )
+    copy = item("Reposted:\n" + release.text, "gt", "i-2")
+    wire = item("Li Wenhua, a professor at Fudan University, said the licences were lawful.", "wire", "i-3")
+    items = {i.id: i for i in (release, copy, wire)}
+    stories = [story([release, copy], "s-1"), story([wire], "s-2")]
+    result = get_backend("offline").analyse(stories, items, CONFIG)
+    cov = coverage(stories, result.statements, items, CONFIG)
+    assert cov.by_source_kind == {"government": 1, "wire": 1}  # not also state_media for the copy
+    assert sum(cov.by_source_kind.values()) == len(stories)
+    assert cov.statements_by_source_kind == {"experts": 1, "government": 1}
+    assert cov.by_side["China"] == {"statements": 2, "stories": 2}
 
 
 def test_analysis_is_deterministic() -> None:

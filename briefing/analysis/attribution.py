@@ -7,9 +7,11 @@ Rules, in order (the first that decides wins, and is recorded as `resolved_by`):
                 description ("the Chinese Foreign Ministry spokesperson" -> alias "Foreign Ministry"),
                 unless the name itself places the speaker elsewhere ("the Japanese Foreign Ministry").
 2. affiliation  the name or description places the speaker: a Chinese university, academy or ministry,
-                "Chinese experts" or "Beijing-based" -> China; USTR, a US department, the White House,
-                "Washington-based", "American" -> United States; the European Commission, EU, Brussels,
-                Japan, METI, Tokyo, Mexico -> Partners (or a side named after that country or bloc).
+                "Chinese experts", "Beijing-based", a Chinese province or city ("a Hunan-based
+                smelter") -> China; USTR, a US department, the White House, "Washington-based",
+                "American", "a Republican from Ohio" -> United States; the European Commission, EU,
+                Brussels, an EU member state ("Dutch", "Bavarian"; not its trading ports), Japan, METI,
+                Tokyo, Mexico -> Partners (or a side named after that country or bloc).
                 Institutions of work ("at Tsinghua University") count before nationality words, and the
                 speaker's name before the description. A configured actor of that side whose
                 organisation words match is preferred.
@@ -47,6 +49,23 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _B = r"(?<![\w.-])"
 _E = r"(?![\w-])"
 _US = r"(?:U\.S\.|US|United\s+States)"
+# Member states of the European Union, their adjectives and a few of their cities and regions.
+_EU_MEMBERS = (
+    r"(?:German(?:y)?|Bavaria(?:n)?|France|French|Paris|Berlin|Netherlands|Dutch|Amsterdam|"
+    r"The\s+Hague|Ital(?:y|ian)|Rome|Milan|Spain|Spanish|Madrid|Belgi(?:um|an)|Poland|Polish|Warsaw|"
+    r"Swed(?:en|ish)|Stockholm|Fin(?:land|nish)|Helsinki|Den(?:mark|ish)|Danish|Copenhagen|Austria(?:n)?|"
+    r"Vienna|Czech|Prague|Portug(?:al|uese)|Lisbon|Ireland|Irish|Dublin|Greece|Greek|Athens|Hungar(?:y|ian)|"
+    r"Budapest|Romania(?:n)?|Bulgaria(?:n)?|Slovak(?:ia)?|Slovenia(?:n)?|Croatia(?:n)?|Eston(?:ia|ian)|"
+    r"Latvia(?:n)?|Lithuania(?:n)?|Luxembourg|Malt(?:a|ese)|Cyprus|Cypriot)"
+)
+# Provinces and cities of mainland China: "a Hunan-based smelter", "a university in Changsha".
+_CHINA_PLACES = (
+    r"(?:Shanghai|Shenzhen|Guangzhou|Tianjin|Chongqing|Wuhan|Changsha|Chengdu|Nanjing|Hangzhou|Xi'an|"
+    r"Baotou|Ganzhou|Xiamen|Qingdao|Dalian|Shenyang|Harbin|Kunming|Hefei|Zhengzhou|Jinan|Suzhou|Ningbo|"
+    r"Nanchang|Lanzhou|Urumqi|Hohhot|Fuzhou|Anhui|Fujian|Gansu|Guangdong|Guangxi|Guizhou|Hainan|Hebei|"
+    r"Heilongjiang|Henan|Hubei|Hunan|Jiangsu|Jiangxi|Jilin|Liaoning|Qinghai|Shaanxi|Shandong|Shanxi|"
+    r"Sichuan|Yunnan|Zhejiang|Inner\s+Mongolia|Ningxia|Xinjiang)"
+)
 _STRONG = {
     "china": [
         r"Tsinghua",
@@ -68,7 +87,7 @@ _STRONG = {
         r"CICIR",
         r"China\s+Foreign\s+Affairs\s+University",
         r"Chinese\s+(?:experts?|scholars?|analysts?|officials?|researchers?|observers?|authorities|government|side)",
-        r"(?:Beijing|Shanghai|Shenzhen)-based",
+        rf"(?:Beijing|{_CHINA_PLACES})-based",
         r"MOFCOM",
         r"Ministry\s+of\s+Commerce",
         r"[Cc]ommerce\s+[Mm]inistry",
@@ -127,6 +146,10 @@ _STRONG = {
         r"RAND\s+Corporation",
         r"Council\s+on\s+Foreign\s+Relations",
         r"Americans?",
+        # "a Republican from Ohio", "Democratic senator", "(R-Ohio)"
+        r"(?:Republican|Democrat|Democratic)(?=\s+(?:from|of|senator|sen\.|lawmaker|congressman|congresswoman|"
+        r"representative|member|leader|chairman|chairwoman|chair|governor|majority|minority))",
+        r"\((?:R|D)-[A-Z][a-z]+\.?\)",
     ],
     "eu": [
         r"European\s+(?:Commission|Union|Parliament|Council)",
@@ -148,9 +171,9 @@ _STRONG = {
     ],
 }
 _WEAK = {
-    "china": [r"China(?:'s|’s)?", r"Chinese", r"Beijing", r"Shanghai", r"中国|北京"],
+    "china": [r"China(?:'s|’s)?", r"Chinese", r"Beijing", _CHINA_PLACES, r"中国|北京"],
     "us": [r"U\.S\.A?\.?", r"USA?", r"United\s+States", r"America", r"Washington", r"美国|美方|华盛顿"],
-    "eu": [r"EU", r"E\.U\.", r"Europe(?:an)?", r"Brussels", r"Commission", r"欧盟|欧洲|布鲁塞尔"],
+    "eu": [r"EU", r"E\.U\.", r"Europe(?:an)?", r"Brussels", r"Commission", _EU_MEMBERS, "欧盟|欧洲|布鲁塞尔"],
     "japan": [r"Japan(?:ese)?", r"Tokyo", r"日本|日方|东京"],
     "mexico": [r"Mexic(?:o|an)", r"M[eé]xico", r"Monterrey", r"Guadalajara", r"墨西哥"],
     # Speakers placed elsewhere stay unknown, whatever the feed.

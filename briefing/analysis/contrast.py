@@ -10,12 +10,24 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from briefing.analysis.lexicon import DOCUMENT_HEADS, GROUP_HEADS, INSTITUTION_HEADS, OFFICIAL_HEADS
+from briefing.analysis.lexicon import DOCUMENT_HEADS, GROUP_HEADS, INSTITUTION_HEADS, OFFICIAL_HEADS, words
 from briefing.analysis.terms import topic_index
 from briefing.config import Config
 from briefing.models import Contrast, Coverage, Item, Position, Statement, Story
 
 UNKNOWN_SIDE = "Unknown"
+EXPERTS = "experts"
+
+_WORD = re.compile(r"[\w'’-]+")
+_EXPERT_WORDS = words(
+    """professor professors researcher researchers fellow fellows scholar scholars analyst analysts
+    economist economists expert experts academic academics lecturer lecturers dean strategist strategists
+    consultant consultants observer observers university institute academy think-tank"""
+)
+_OFFICIAL_WORDS = words(
+    """spokesperson spokesman spokeswoman minister ministry secretary official officials ambassador
+    commissioner representative department government administration envoy diplomat"""
+)
 
 _GROUP_WORDS = GROUP_HEADS
 _INSTITUTION_WORDS = INSTITUTION_HEADS | DOCUMENT_HEADS | OFFICIAL_HEADS
@@ -24,6 +36,9 @@ _NAME = re.compile(r"^(?:[A-Z][\w'’-]*\.?)(?:\s+[A-Z][\w'’-]*\.?){0,3}$")
 
 def _speaker_rank(statement: Statement) -> int:
     """2 for a named person, 1 for an institution or official, 0 for unnamed groups ("experts")."""
+    if statement.speaker_kind is not None:
+        return {"person": 2, "institution": 1, "group": 0}[statement.speaker_kind]
+    # A backend that does not say what kind of speaker it found: judge from the name.
     words = statement.speaker.split()
     if not words:
         return 0
@@ -83,28 +98,47 @@ def build_contrasts(statements: list[Statement], config: Config) -> list[Contras
     return [c for *_, c in sorted(out, key=lambda entry: entry[:3])]
 
 
+def is_expert(statement: Statement) -> bool:
+    """Said by an academic, analyst or researcher (or a group of them), not by an official or a body."""
+    if statement.speaker_kind == "institution":
+        return False
+    described = set(_WORD.findall(f"{statement.speaker} {statement.speaker_title}".lower()))
+    if "former" not in described and described & _OFFICIAL_WORDS:
+        return False  # "Commerce ministry spokeswoman", but not "a former ministry official now at ..."
+    return bool(described & _EXPERT_WORDS) or "think tank" in statement.speaker_title.lower()
+
+
 def coverage(
     stories: list[Story], statements: list[Statement], items: dict[str, Item], config: Config
 ) -> Coverage:
-    """Statements and stories per side ("Unknown" for unattributed speakers) and stories per source kind.
+    """Who is heard how often, so a reader sees when one side or one kind of source dominates.
 
-    A story counts once for every kind of source among its items (a government release and a wire
-    copy of it count for both kinds); a story whose items are not given counts under its own kind.
+    by_side                    side -> statements and stories ("Unknown" for unattributed speakers);
+                               a story counts for every side quoted in it.
+    by_source_kind             stories per kind of their lead item (government, state_media, wire ...):
+                               each story once, so the counts add up to the number of stories.
+    statements_by_source_kind  statements per kind of the item they were found in, except that
+                               statements by experts (`is_expert`) count as "experts" wherever found.
     """
     by_side: dict[str, dict[str, int]] = {
         name: {"statements": 0, "stories": 0} for name in config.side_names()
     }
     story_sides: dict[str, set[str]] = defaultdict(set)
+    said: dict[str, int] = defaultdict(int)
     for st in statements:
         side = st.side or UNKNOWN_SIDE
         by_side.setdefault(side, {"statements": 0, "stories": 0})["statements"] += 1
         story_sides[side].add(st.story_id)
+        item = items.get(st.item_id)
+        said[EXPERTS if is_expert(st) else item.source_kind if item else "other"] += 1
     by_side.setdefault(UNKNOWN_SIDE, {"statements": 0, "stories": 0})
     for side, story_ids in story_sides.items():
         by_side[side]["stories"] = len(story_ids)
     kinds: dict[str, int] = defaultdict(int)
     for story in stories:
-        found = {items[i].source_kind for i in story.item_ids if i in items}
-        for kind in found or {story.source_kind}:
-            kinds[kind] += 1
-    return Coverage(by_side=by_side, by_source_kind=dict(sorted(kinds.items())))
+        kinds[story.source_kind] += 1
+    return Coverage(
+        by_side=by_side,
+        by_source_kind=dict(sorted(kinds.items())),
+        statements_by_source_kind=dict(sorted(said.items())),
+    )

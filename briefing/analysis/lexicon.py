@@ -19,6 +19,18 @@ DETERMINERS = words(
     "few various another our certain numerous multiple"
 )
 
+# Words that tell whether "he" or "she" can refer to a speaker.
+GENDERED = {
+    **dict.fromkeys(words("mr sir spokesman chairman congressman businessman councilman statesman"), "m"),
+    **dict.fromkeys(
+        words(
+            "mrs ms miss madam madame dame spokeswoman chairwoman congresswoman businesswoman councilwoman "
+            "stateswoman lady"
+        ),
+        "f",
+    ),
+}
+
 # Small words allowed inside proper names of organisations ("Ministry of Industry and Information
 # Technology", "Office of the U.S. Trade Representative"), only between capitalised words.
 CONNECTORS = words("of for and on de del van von der da du la le bin al y & the")
@@ -30,7 +42,7 @@ HONORIFICS = words("mr mrs ms dr prof")
 NAME_PARTICLES = words("von van der den de da di du le la bin ibn al el dos das del")
 
 # Prepositions that tie an unnamed speaker to an organisation: "a spokesperson for the Commission".
-AFFILIATING = words("for of at with from in on")
+AFFILIATING = words("for of at with from in on to")
 
 # Lower-case words that can stand before the head of a speaker's noun phrase.
 MODIFIERS = words(
@@ -50,9 +62,11 @@ MODIFIERS = words(
 INSTITUTION_HEADS = words(
     """ministry ministries office department commission government administration agency bureau council
     embassy consulate authorities authority regulator regulators secretariat mission delegation cabinet
+    broadcaster newspaper tabloid
     parliament congress senate committee association federation chamber institute university academy
     side company firm group corporation body organization organisation union bloc court board alliance
-    center centre house country countries nation nations agencies governments departments offices
+    center centre house country countries nation nations agencies governments departments offices sides
+    coalition coalitions
     commissions councils bureaus associations institutes universities companies groups bodies
     organizations organisations unions ministries"""
 )
@@ -69,6 +83,10 @@ OFFICIAL_HEADS = words(
     adviser advisor administrator"""
 )
 
+# Groups that speak in market and policy news, but never describe a single speaker: "buyers said".
+MARKET_GROUPS = """supporters opponents proponents backers advocates makers manufacturers buyers suppliers
+    exporters importers refiners processors automakers carmakers chipmakers users consumers"""
+
 GROUP_HEADS = words(
     """officials spokespeople spokespersons experts expert analysts analyst researchers researcher
     observers observer insiders insider sources source economists economist scholars scholar executives
@@ -76,7 +94,7 @@ GROUP_HEADS = words(
     commentators academics professors professor specialists specialist producers miners companies firms
     investors bankers consultants consultant advisers advisors leaders members diplomats negotiators
     ministers representatives lawyers attorneys economists strategists outlets media"""
-)
+) | words(MARKET_GROUPS)
 
 HEADS = INSTITUTION_HEADS | DOCUMENT_HEADS | OFFICIAL_HEADS | GROUP_HEADS
 
@@ -92,11 +110,12 @@ ROLE_WORDS = words(
     associate assistant member trader secretary-general president-elect chief-executive scientist
     engineer geologist lawyer historian author owner professor researcher specialist technologist
     officer staffer aide veteran insider observer watcher
-    vice-minister vice-chairman vice-premier"""
+    vice-minister vice-chairman vice-premier senators ministers secretaries commissioners ambassadors
+    envoys governors colleague colleagues counterpart counterparts predecessor successor"""
 )
 
 # Nouns that show a description of an organisation: "a Beijing-based think tank".
-DESC_NOUNS = HEADS | words(
+DESC_NOUNS = (HEADS - words(MARKET_GROUPS)) | words(
     "tank think-tank consultancy firm company outlet newspaper agency body organization organisation "
     "producer miner maker group lab laboratory school faculty program programme initiative"
 )
@@ -134,6 +153,7 @@ CAP_STOP = words(
     wednesday thursday friday saturday sunday january february march april june july august
     september october november december last next
     earlier later such both each every all any no not so yet still instead i we you my your photo file
+    her his their our
     meanwhile separately overall despite amid during following responding commenting addressing
     referring"""
 )
@@ -160,6 +180,9 @@ CLAUSE_JOINERS = words(
     "meanwhile however also or nor"
 )
 
+# Words that join one clause to another: "..., and the measures, Li said, are legal".
+COORDINATORS = words("and but while whereas yet so")
+
 # Words allowed between a reporting verb and "that": "told reporters at a press conference on Monday that".
 BRIDGE_WORDS = words(
     """on in at during to with a an the its his her their this last next earlier later late early week
@@ -170,7 +193,8 @@ BRIDGE_WORDS = words(
     seminar official joint emailed video televised broadcast during audience lawmakers committee
     separate recent previous an also again repeatedly publicly today yesterday ministerial plenary
     roundtable talks visit trip launch signing ceremony dinner webinar podcast opening closing multiple
-    several many occasions times numerous fact sheet factsheet regular routine daily weekly"""
+    several many occasions times numerous fact sheet factsheet regular routine daily weekly however
+    though nonetheless nevertheless meanwhile moreover separately instead too"""
 )
 
 # Heads of nouns whose "according to" is a data source, not a speaker.
@@ -203,7 +227,8 @@ STRONG_VERBS = words(
     asserts declared declares cautioned cautions reiterated reiterates contended contends complained
     complains countered counters underscored underscores underlined underlines criticized criticised
     criticizes criticises accused accuses denied denies predicted predicts wrote writes commented remarked
-    observed believes recalled say warn argue believe insist claim note stress caution predict contend"""
+    observed believes recalled say warn argue believe insist claim note stress caution predict contend
+    alleged alleges"""
 )
 STRONG_PHRASES = ("pointed out", "points out", "called on", "calls on", "called for", "calls for")
 # Verbs that also name actions ("announced export controls"): speech only before "that", a colon or a
@@ -212,7 +237,25 @@ WEAK_VERBS = words(
     """announced announces added adds maintained maintains confirmed confirms acknowledged acknowledges
     admitted admits revealed reveals disclosed discloses highlighted highlights suggested suggests responded
     responds replied replies asked asks vowed vows pledged pledges promised promises agreed agrees estimated
-    estimates expects hopes welcomed welcomes rejected rejects dismissed dismisses continued stated"""
+    estimates expects hopes welcomed welcomes rejected rejects dismissed dismisses continued stated
+    reported reports hailed hails praised praises condemned condemns denounced denounces slammed slams
+    described describes characterized characterised characterizes characterises"""
+)
+# Weak verbs that take a stand on something said or done: "welcomed the decision", "rejected the charge".
+STANCE_VERBS = words(
+    """welcomed welcomes rejected rejects dismissed dismisses hailed hails praised praises condemned
+    condemns denounced denounces slammed slams"""
+)
+# Weak verbs that report a judgement when "as" follows: "described the probe as 'protectionism'".
+DESCRIBING_VERBS = words("described describes characterized characterised characterizes characterises")
+# What a stance is taken on: the noun after "welcomed the ..." / "rejected Washington's ...".
+STANCE_OBJECTS = words(
+    """decision decisions move moves agreement agreements deal deals plan plans proposal proposals
+    announcement announcements framework claim claims charge charges accusation accusations allegation
+    allegations report reports criticism remarks comments statement statements measure measures step
+    steps initiative initiatives ruling rulings offer idea extension suspension approach policy policies
+    scheme schemes mechanism talks outcome news pact pledge call calls action actions findings request
+    invitation suggestion argument"""
 )
 # Weak verbs that may report a promise: "vowed to retaliate".
 TO_VERBS = words("vowed vows pledged pledges promised promises agreed agrees")
@@ -224,7 +267,7 @@ MODALS = words(
 # Verbs that can come before their speaker: "..., said Li."
 INVERTIBLE = words(
     """said says added adds noted notes warned warns argued argues explained explains insisted insists
-    stressed stresses wrote writes asked asks continued cautioned"""
+    stressed stresses wrote writes asked asks continued cautioned reported reports"""
 )
 # Verbs followed by the reported clause itself ("said the US should ..."); after the others the verb
 # belongs in the quote ("warned of shortages", "urged Washington to ...").
@@ -234,7 +277,8 @@ CLAUSE_VERBS = words(
     contends reiterated reiterates maintained maintains confirmed confirms acknowledged acknowledges admitted
     admits suggested suggests estimated estimates expects hopes countered counters complained complains
     remarked commented observed recalled revealed reveals disclosed discloses responded responds replied
-    replies asked asks continued say believe argue insist claim note predict contend"""
+    replies asked asks continued say believe argue insist claim note predict contend reported reports
+    alleged alleges"""
 )
 # A word right before a reporting verb that shows it is not one: "the said measures", "as said".
 NOT_BEFORE_VERB = words("the a an this that these those as so be is was were are been being to of")

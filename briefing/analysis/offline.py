@@ -3,7 +3,8 @@
 No network, no model: reported speech is found by `speech.py` (English; `speech_es.py` and
 `speech_zh.py` for Spanish and Chinese items), speakers are placed by `attribution.py`, summaries
 are picked by `summary.py`, and every statement's quote is checked against the item text before it
-is kept. The same input always gives the same output.
+is kept. The same words from the same speaker are kept once per story (syndicated copies); the same
+words from two speakers are two statements. The same input always gives the same output.
 """
 
 from __future__ import annotations
@@ -15,19 +16,28 @@ import re
 from briefing.analysis import register, speech_es, speech_zh
 from briefing.analysis.attribution import Resolver
 from briefing.analysis.contrast import build_contrasts
-from briefing.analysis.phrases import Found
+from briefing.analysis.phrases import GROUP, INSTITUTION, OFFICIAL, PERSON, Found
 from briefing.analysis.speech import find_statements
 from briefing.analysis.summary import Sentence, summarise
 from briefing.analysis.terms import mineral_index, relevance_index, topic_index
 from briefing.analysis.text import Span, language, sentence_spans
 from briefing.config import Config
-from briefing.models import Analysis, Item, Statement, Story
+from briefing.models import Analysis, Item, SpeakerKind, Statement, Story
 
 _NOT_WORD = re.compile(r"[^\w]+")
+# Kinds of speaker phrase -> Statement.speaker_kind. An unnamed official speaks for an institution.
+SPEAKER_KINDS: dict[str, SpeakerKind] = {
+    PERSON: "person",
+    OFFICIAL: "institution",
+    INSTITUTION: "institution",
+    GROUP: "group",
+}
 
 
-def statement_id(item_id: str, start: int) -> str:
-    return "st-" + hashlib.sha1(f"{item_id}:{start}".encode(), usedforsecurity=False).hexdigest()[:12]
+def statement_id(item_id: str, start: int, speaker: str = "") -> str:
+    """Stable id from the item and offset; `speaker` tells apart two speakers of the same words."""
+    key = f"{item_id}:{start}:{speaker}" if speaker else f"{item_id}:{start}"
+    return "st-" + hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 def _quote_key(quote: str) -> str:
@@ -114,16 +124,23 @@ class OfflineBackend:
 
     def _statements(self, story: Story, story_items: list[Item], run: _Run) -> list[tuple[Statement, Found]]:
         out: list[tuple[Statement, Found]] = []
-        seen: set[str] = set()
+        seen: set[tuple[str, str]] = set()
+        ids: set[str] = set()
         for item in story_items:
             for found in run.statements_in(item):
                 statement = self._statement(story, item, found, run)
                 if statement is None:
                     continue
-                key = _quote_key(statement.quote)
+                # The same words from the same speaker are one statement (a syndicated copy, a quote
+                # repeated further down); the same words from two speakers are two.
+                key = (_quote_key(statement.speaker), _quote_key(statement.quote))
                 if key in seen:
-                    continue  # the same quote in a syndicated copy
+                    continue
                 seen.add(key)
+                if statement.id in ids:  # "Greer and Ebrard said ...": one statement per speaker
+                    new_id = statement_id(item.id, statement.start, statement.speaker)
+                    statement = statement.model_copy(update={"id": new_id})
+                ids.add(statement.id)
                 out.append((statement, found))
         return out
 
@@ -146,6 +163,7 @@ class OfflineBackend:
             side=resolution.side,
             resolved_by=resolution.resolved_by,
             kind=found.kind,
+            speaker_kind=SPEAKER_KINDS.get(found.speaker.kind),
             quote=quote,
             claim=claim,
             start=found.start,

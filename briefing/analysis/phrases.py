@@ -39,6 +39,7 @@ class Speaker:
     head: str = ""  # lower-case head noun of an unnamed speaker: "ministry", "release"
     proper: bool = True  # names something (a proper noun beyond generic words like "Ministry")
     context: str = ""  # text naming whom an unnamed speaker ("the ministry") refers back to
+    gender: str = ""  # "m" or "f" when the text says so ("Mr.", "spokeswoman"), for "he" and "she"
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +157,10 @@ def _valid_words(toks: Sequence[Token]) -> bool:
 
 
 def _plain(toks: Sequence[Token]) -> bool:
-    return all(t.bare.isalpha() and t.bare not in lx.FUNCTION_WORDS and t.bare not in lx.HEADS for t in toks)
+    return all(
+        t.bare.replace("-", "").isalpha() and t.bare not in lx.FUNCTION_WORDS and t.bare not in lx.HEADS
+        for t in toks
+    )
 
 
 def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
@@ -168,9 +172,13 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
         return Phrase(PRONOUN, core[0].bare, False, None)
     if len(core) > 3 and _UNNAMED_SOURCES.match(" ".join(t.text for t in core)):
         return Phrase(GROUP, "sources", False, None)
-    first = (
-        1 if (core[0].bare in lx.DETERMINERS and not core[0].cap) or core[0].text in ("The", "A", "An") else 0
-    )
+    first = 0
+    # "the ministry", "Her colleague Mr. Ochoa", "the two sides"
+    while first < min(2, len(core) - 1) and (
+        (core[first].bare in lx.DETERMINERS and not core[first].cap)
+        or (first == 0 and core[0].text in ("The", "A", "An", "Her", "His", "Their", "Its", "Our"))
+    ):
+        first += 1
     body = core[first:]
     if not body or core[-1].possessive:
         return None
@@ -180,15 +188,17 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
         plain = not tok.cap or (i == 0 and tok.bare in lx.GROUP_HEADS)
         if plain and tok.bare in lx.HEADS and body[i + 1].bare in lx.AFFILIATING and i + 2 < len(body):
             org = body[i + 2 :]
-            if org[0].bare == "the":
+            if org[0].bare in ("the", "a", "an") and not org[0].cap:
                 org = org[1:]
             lead = body[: i + 1]
             if not _valid_words(lead) or not org:
                 return None
             if org[0].cap and _valid_words(org):
                 return Phrase(_kind_of(tok.bare), tok.bare, True, None)
-            if tok.bare not in lx.INSTITUTION_HEADS and len(org) <= 3 and _plain(org):
-                return Phrase(_kind_of(tok.bare), tok.bare, False, None)  # "an expert on the industry"
+            plain_org = _plain(org[:-1]) and org[-1].bare.isalpha() and org[-1].bare not in lx.FUNCTION_WORDS
+            if tok.bare not in lx.INSTITUTION_HEADS and len(org) <= 4 and plain_org:
+                # "an expert on the industry", "an executive at a Hunan-based antimony smelter"
+                return Phrase(_kind_of(tok.bare), tok.bare, False, None)
             return None
     # "J. R. Smith of the U.S. Geological Survey", "Li of Fudan University"
     for i, tok in enumerate(body[1:-1], start=1):
@@ -199,11 +209,20 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
                 return Phrase(PERSON, "", True, person.name_from, first + i)
             break
     joiner = next((i for i, t in enumerate(body) if t.bare in ("and", "or") and not t.cap), None)
+    if (
+        joiner is not None
+        and 0 < joiner < len(body) - 1
+        and _places(body[:joiner])
+        and _places(body[joiner + 1 :])
+    ):
+        return None  # "Beijing and Brussels", "the United States and Mexico": two speakers
     if joiner is not None and 0 < joiner < len(body) - 1 and not body[joiner + 1].cap:
         # "trade lawyers and analysts", "traders and price reporting agencies"
         left, right = noun_phrase(body[:joiner]), noun_phrase(body[joiner + 1 :])
         if left is None or right is None or PRONOUN in (left.kind, right.kind):
             return None
+        if GROUP not in (left.kind, right.kind):
+            return None  # "the ministry and the European Commission": two speakers
         kind = GROUP if GROUP in (left.kind, right.kind) else right.kind
         return Phrase(kind, right.head, left.proper or right.proper, None)
     if not _valid_words(body):
@@ -226,6 +245,9 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
         kind = OFFICIAL if _is_role(body[-1]) else INSTITUTION
         return Phrase(kind, head if kind == OFFICIAL else "", proper or kind == INSTITUTION, None)
     if run > 0 and body[run - 1].bare in lx.CONNECTORS:
+        two_names = body[run - 1].text == "and" and run >= 2 and name_token(body[run - 2], last=False)
+        if two_names and not any(t.bare in lx.ORG_WORDS or t.bare in lx.HEADS for t in body):
+            return None  # "Greer and Ebrard" is two people
         return Phrase(INSTITUTION, "", True, None)  # "General Administration of Customs"
     if run > 0 and name_token(body[run - 1], last=False):
         return None  # more than four name words: not a name
@@ -234,6 +256,11 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
     if any(t.bare == "and" and i > 0 and name_token(body[i - 1], False) for i, t in enumerate(body[:run])):
         return None  # "Greer and Mexican Secretary of Economy Marcelo Ebrard" is two people
     return Phrase(PERSON, "", True, core.index(body[run]))
+
+
+def _places(toks: Sequence[Token]) -> bool:
+    """Only a country or city name ("the United States", "Beijing"): a government as speaker."""
+    return any(t.cap for t in toks) and all(t.bare in lx.GEO or t.bare == "the" for t in toks)
 
 
 def _kind_of(head: str) -> str:
@@ -248,7 +275,7 @@ def speaker_from(text: str, toks: Sequence[Token], phrase: Phrase) -> Speaker:
     """The speaker a classified phrase names: a person's name is split from the title around it."""
     s, e = toks[0].start, toks[-1].end
     if phrase.name_from is None:
-        return Speaker(text[s:e], "", phrase.kind, phrase.head, phrase.proper)
+        return Speaker(text[s:e], "", phrase.kind, phrase.head, phrase.proper, gender=gender_of(text[s:e]))
     core = [t for t in toks if not t.paren]
     name_start = core[phrase.name_from].start
     titles = [text[s : core[phrase.name_from - 1].end]] if phrase.name_from > 0 else []
@@ -257,7 +284,18 @@ def speaker_from(text: str, toks: Sequence[Token], phrase: Phrase) -> Speaker:
         name_end = core[phrase.name_to - 1].end
         titles = [t for t in titles if t.lower().rstrip(".") not in lx.HONORIFICS]
         titles.append(text[core[phrase.name_to].start : e])
-    return Speaker(text[name_start:name_end], ", ".join(titles), PERSON, "", True)
+    return Speaker(
+        text[name_start:name_end], ", ".join(titles), PERSON, "", True, gender=gender_of(text[s:e])
+    )
+
+
+_GENDER_WORD = re.compile(r"[A-Za-z]+")
+
+
+def gender_of(text: str) -> str:
+    """ "m" or "f" when a courtesy title or a gendered role word says so ("Ms.", "spokesman"), else ""."""
+    found = {lx.GENDERED.get(w.lower(), "") for w in _GENDER_WORD.findall(text)} - {""}
+    return found.pop() if len(found) == 1 else ""
 
 
 def tokens(text: str, start: int, end: int) -> list[Token]:

@@ -7,6 +7,11 @@
     "China's Ministry of Commerce ... The ministry said ..."   remembers which ministry (as context)
     "the Ministry of Commerce (MOFCOM) ... MOFCOM said ..."    remembers what MOFCOM stands for
 
+"He" and "she" skip a speaker the text gives the other gender ("Mr.", "Ms.", "spokeswoman"), and
+take a person who opened the sentence before when that person was named after the last statement
+("Aiko Mori was more optimistic. Japanese buyers, she said, ..."). A title that names a body only
+by its head ("the coalition's president") remembers the body named earlier, as "the ministry" does.
+
 A reference with nothing to refer to is left as written (a pronoun is dropped): the speaker stays
 unknown rather than guessed.
 """
@@ -39,6 +44,8 @@ from briefing.analysis.text import UPPER, spelled_out
 _ACRONYM_NAME = re.compile(r"(?:(?:the|The|la|La|el|El)\s+)?[A-Z]{2,8}")
 _CLAUSE_END = re.compile(r"[,;:.]$")
 _APPOSITIVE = re.compile(r",\s*([^,.;]{3,120}),")
+_BODY_IN_TITLE = re.compile(r"\b(?:the|its)\s+([a-z]+)(?:['’]s\b|\s*$)")
+_SENTENCE_END = re.compile(r"(?:[.!?][\"”’']?\s+|\n+)(?=[\"“‘]?[A-Z])")
 
 
 class References:
@@ -59,10 +66,19 @@ class References:
                 "they": (GROUP,),
             }
             kinds = want.get(speaker.head, ())
-            for f in reversed(earlier):
-                if f.speaker.kind in kinds:
-                    return f.speaker
-            return None
+            # "she" never refers back to a "Mr." or a spokesman, nor "he" to a "Ms."
+            clash = {"he": "f", "she": "m"}.get(speaker.head, "-")
+            found = next(
+                (f for f in reversed(earlier) if f.speaker.kind in kinds and f.speaker.gender != clash), None
+            )
+            if speaker.head in ("he", "she"):
+                # "Aiko Mori was more optimistic. Japanese buyers, she said, ...": a person who opens the
+                # sentence before, named after the last statement, is the nearer antecedent.
+                subject = self._previous_subject(at)
+                nearer = subject is not None and subject[1] > (found.anchor if found else -1)
+                if subject is not None and nearer and subject[0].gender != clash:
+                    return self.resolve(subject[0], subject[1]) or subject[0]
+            return found.speaker if found else None
         if speaker.kind == INSTITUTION and not speaker.context and _ACRONYM_NAME.fullmatch(speaker.name):
             meaning = spelled_out(self.text, speaker.name.split()[-1], at)
             if meaning:
@@ -79,10 +95,36 @@ class References:
                     return f.speaker
             return speaker
         if speaker.kind == PERSON and len(speaker.name.split()) == 1:
-            return self._surname(speaker, at, earlier)
-        if speaker.kind == PERSON and not speaker.title:
-            return self._titled(speaker, at, earlier)
-        return speaker
+            speaker = _gendered(self._surname(speaker, at, earlier), speaker.gender)
+        elif speaker.kind == PERSON and not speaker.title:
+            speaker = _gendered(self._titled(speaker, at, earlier), speaker.gender)
+        return self._body_named_earlier(speaker, at)
+
+    def _body_named_earlier(self, speaker: Speaker, at: int) -> Speaker:
+        """ "the coalition's president, Greg Tilden": which coalition, if the text named it before."""
+        m = _BODY_IN_TITLE.search(speaker.title) if speaker.kind == PERSON and not speaker.context else None
+        if m is None or m.group(1).lower() not in lx.INSTITUTION_HEADS:
+            return speaker
+        mentions = list(_mention(m.group(1).lower()).finditer(self.text, 0, at))
+        return replace(speaker, context=mentions[-1].group(0)) if mentions else speaker
+
+    def _previous_subject(self, at: int) -> tuple[Speaker, int] | None:
+        """A person named at the start of the sentence before the one at `at`, and where."""
+        text = self.text
+        ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 1500), at)]
+        if not ends:
+            return None
+        start = ends[-2] if len(ends) > 1 else text.rfind("\n", 0, ends[-1]) + 1
+        toks = tokens(text, start, ends[-1])[:10]
+        cut = next(
+            (k for k, t in enumerate(toks) if _CLAUSE_END.search(t.text) and t.bare not in lx.HONORIFICS),
+            len(toks),
+        )
+        for k in range(cut, 0, -1):
+            phrase = noun_phrase(toks[:k])
+            if phrase is not None and phrase.kind == PERSON:
+                return speaker_from(text, toks[:k], phrase), toks[0].start
+        return None
 
     def _definite(self, speaker: Speaker, at: int, earlier: list[Found]) -> Speaker:
         """ "the spokesperson" / "the ministry" / "the press release": whom does it refer back to?"""
@@ -121,11 +163,11 @@ class References:
         token = speaker.name
         for f in reversed(earlier):
             if f.speaker.kind == PERSON and token in f.speaker.name.split() and f.speaker.name != token:
-                return f.speaker
+                return _retitled(f.speaker, speaker.title)
         for m in re.finditer(rf"(?<![\w-]){re.escape(token)}(?![\w-])", self.text[:at]):
             intro = self.introduction(m.start(), m.end())
             if intro is not None and token in intro.name.split() and intro.name != token:
-                return intro if intro.title or not speaker.title else replace(intro, title=speaker.title)
+                return _retitled(intro, speaker.title)
         return speaker
 
     def _titled(self, speaker: Speaker, at: int, earlier: list[Found]) -> Speaker:
@@ -175,6 +217,19 @@ class References:
         return None
 
 
+def _retitled(speaker: Speaker, title: str) -> Speaker:
+    """The full-named speaker, with what this mention adds ("Pike, a Republican from Ohio, said")."""
+    title = title if title.lower().rstrip(".") not in lx.HONORIFICS else ""
+    if not title or title in speaker.title:
+        return speaker
+    return replace(speaker, title=", ".join(t for t in (speaker.title, title) if t))
+
+
+def _gendered(speaker: Speaker, gender: str) -> Speaker:
+    """ "Mr. Ochoa said" about "Daniel Ochoa": what the mention says about "he" or "she" is kept."""
+    return replace(speaker, gender=gender) if gender and not speaker.gender else speaker
+
+
 @functools.cache
 def _titled_name(role: str) -> re.Pattern[str]:
     """A role word followed by a name: "Secretary Rubio", "spokesperson Lin Jian"."""
@@ -185,8 +240,9 @@ def _titled_name(role: str) -> re.Pattern[str]:
 @functools.cache
 def _mention(head: str) -> re.Pattern[str]:
     """A named organisation with this head: "China's Ministry of Commerce", "Japan's trade ministry"."""
-    cap = rf"[{UPPER}][\w'’.&-]*"
-    named = rf"{cap}(?:\s+(?:(?:of|for|and|the)\s+)*{cap})*"
+    # "U.S." keeps its full stops; "Europe." ending a sentence is not part of a name.
+    cap = rf"(?:(?:[A-Z]\.){{2,}}|[{UPPER}][\w'’&-]*)"
+    named = rf"{cap}(?:[ \t]+(?:(?:of|for|and|the)[ \t]+)*{cap})*"
     return re.compile(
         rf"{named}\s+(?:[a-z]+\s+)?(?i:{re.escape(head)})(?:\s+(?:of|for|on)\s+(?:the\s+)?{named})?"
         rf"|{re.escape(head.capitalize())}\s+(?:of|for|on)\s+(?:the\s+)?{named}"

@@ -12,6 +12,11 @@ Forms handled, per sentence:
     NAME, DESC, said ... / DESC, NAME, said ... / Foreign Ministry spokesperson Lin Jian said ...
     The ministry issued a statement, saying that ...
     Li said: "..." / "...," Li said, "..." / Li said the move was "a typical act of coercion".
+    Greer and Ebrard said ... (one statement for each) / Beijing and Brussels said ...
+    The EU welcomed the decision ... / Zhao rejected the charge. / Liu described the probe as ...
+    Chinese state media reported (that) ... / ..., state media reported on Tuesday, the first ...
+    The measures, Li said, are legal ... (the clause around the attribution is quoted)
+    In the view of Wu Peng, ... / An official, speaking on condition of anonymity, said ...
 and across sentences: "He noted that ..." and "the spokesperson added" take the speaker they refer
 back to, "Lin said" takes the full name and title given earlier, "the ministry" remembers which
 ministry was named (`references.py`), an unattributed quotation right after a quoted statement (or
@@ -20,8 +25,9 @@ to the end of its paragraph, and Q&A transcripts give the answerer's words (`tra
 Spanish and Chinese text have their own, smaller grammars (`speech_es.py`, `speech_zh.py`).
 
 Not attributed: reporting verbs inside quotations, "so-called", "as said", "is said to be",
-"the said measures", action verbs without reported words ("announced export controls"),
-"according to data from ...", and headlines.
+"the said measures", action verbs without reported words ("announced export controls",
+"welcomed a delegation"), "China has noted the reports", "according to data from ...", and
+headlines. Words attributed twice in one sentence ("A warned that ..., B said") go to the first.
 """
 
 from __future__ import annotations
@@ -35,12 +41,14 @@ from typing import Literal
 from briefing.analysis import lexicon as lx
 from briefing.analysis.phrases import (
     INSTITUTION,
+    OFFICIAL,
     PERSON,
     PRONOUN,
     QUOTE_MARKS,
     Found,
     Speaker,
     Token,
+    gender_of,
     is_description,
     is_place,
     noun_phrase,
@@ -71,12 +79,14 @@ _INTRODUCES = (
 )
 _QUOTED_AS = (
     r"(?:is|was|were|are)\s+(?:quoted|cited)(?:\s+by\s+(?:the\s+)?[\w'’-]+(?:\s+[\w'’-]+){0,3})?\s+as\s+saying"
-    r"|went\s+on\s+to\s+say|put\s+it(?=\s*[,:])"  # "As one scholar put it, ..."
+    # "As one scholar put it, ...", "Lu put it the same way: ..."
+    r"|went\s+on\s+to\s+say|put\s+it(?:\s+(?:this|that|the\s+same|another)\s+way"
+    r"|\s+(?:more\s+)?(?:bluntly|simply|plainly|succinctly|starkly))?(?=\s*[,:])"
 )
 _VERBS = _alternation([*lx.STRONG_VERBS, *lx.STRONG_PHRASES, *lx.WEAK_VERBS])
 _VERB_RE = re.compile(
     rf"(?<![\w-])(?P<aux>(?:{_AUX}\s+){{0,3}})(?P<verb>{_INTRODUCES}|{_QUOTED_AS}|{_VERBS})(?![\w-])"
-    r"|(?<![\w-])(?P<according>[Aa]ccording\s+to)(?![\w-])"
+    r"|(?<![\w-])(?P<according>[Aa]ccording\s+to|[Ii]n\s+the\s+(?:view|words|opinion|eyes)\s+of)(?![\w-])"
 )
 _PARTICIPLE_RE = re.compile(rf",\s+(?P<verb>{_alternation(lx.PARTICIPLES)})(?![\w-])")
 _WORD_END = re.compile(r"([\w'’.-]+)\s*$")
@@ -150,6 +160,26 @@ _AGE = re.compile(r"(?:aged\s+)?\d{1,3}")
 _TRAILING_JOINER = re.compile(r"[\s,;]+(?:and|but|while|whereas|as|although|though|even\s+as)$")
 _AFTER_QUOTE = re.compile(r"[,?!—–-]\s*[\"”’'»]$")
 _TRIM_END = " \t\n,;:.—–-"
+_PERFECT = re.compile(r"\b(?:has|have|had)\b")
+_COMMA_NEXT = re.compile(r"\s*,")
+_AS_JUDGED = re.compile(r"\s*(?:[\w'’.-]+\s+){1,8}?as\s")  # "described the probe as ..."
+# A participial aside between a speaker and the verb: "an official, speaking on condition of anonymity, said".
+_ASIDE = re.compile(
+    r"(?:speaking|writing|asked|responding|commenting|declining|requesting|citing|briefing)\b", re.IGNORECASE
+)
+# What opens the second half of an interrupted clause: "The measures, Li said, are legal".
+_PREDICATE = re.compile(
+    r"\s*,\s*(?:(?:also|still|now|already|not|never|only|indeed|clearly)\s+)?"
+    r"(?:is|are|was|were|will|would|can|could|should|must|may|might|has|have|had|do|does|did|cannot|"
+    r"remain|remains|remained|won['’]t|isn['’]t|aren['’]t|wasn['’]t|weren['’]t|doesn['’]t|don['’]t|didn['’]t)"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+# Where a clause ends inside a sentence: before a joined clause or a subordinate one.
+_CLAUSE_STOP = re.compile(
+    r";|,\s*(?:and|but|while|whereas|as|although|though|because|since|even\s+as|after|before|when)\b"
+)
+_CLAUSE_PIECE = re.compile(r"[^,;:.!?\"“”]*")
 
 
 # --- sentences ----------------------------------------------------------------------------------------
@@ -170,6 +200,7 @@ class _Subject:
     content_from: int  # where content before the speaker may start
     content_to: int | None  # end of content before the speaker, if any
     comment: bool = False  # "as Li said": the words are the clause before
+    partners: tuple[tuple[Speaker, int], ...] = ()  # "Greer and Ebrard said": Greer, where named
 
 
 @dataclass(slots=True)
@@ -180,6 +211,7 @@ class _Attribution:
     direction: Direction
     content: tuple[int, int] | None
     verb_end: int
+    partners: tuple[tuple[Speaker, int], ...] = ()  # more speakers of the same words
 
 
 def _substantial(text: str, q: Quotation) -> bool:
@@ -232,7 +264,8 @@ class _Extractor:
                 if sentence.end - sentence.start <= MAX_SENTENCE:
                     made, pending = self._sentence(sentence, para.quotes[lo:hi], continuing)
                 self.found.extend(made)
-                continuing = made[-1].speaker if made else pending
+                # Only a quotation (or "Li said:") is continued by an unattributed quotation next.
+                continuing = made[-1].speaker if made and made[-1].kind == "direct" else pending
         return self.found
 
     # -- one sentence --
@@ -284,10 +317,11 @@ class _Extractor:
                 continue
             if i not in owned and att.content is None and text[sent.start : sent.end].endswith(":"):
                 pending = resolved  # "Li said:" or "... issued the following statement:" and a quotation next
+            made: Found | None = None
             if i in owned:
                 best = max(owned[i], key=lambda q: (q.end - q.start, -q.start))
-                out.append(
-                    Found(resolved, "direct", best.start, self._quote_end(best), _around(sent, best), att.lo)
+                made = Found(
+                    resolved, "direct", best.start, self._quote_end(best), _around(sent, best), att.lo
                 )
             elif att.content:
                 s, e = att.content
@@ -298,7 +332,15 @@ class _Extractor:
                     s = max(s, atts[i - 1].hi)
                 s, e = self._trim(s, e)
                 if len(text[s:e].split()) >= 3:
-                    out.append(Found(resolved, "indirect", s, e, sent, att.lo))
+                    made = Found(resolved, "indirect", s, e, sent, att.lo)
+            if made is None or any((f.start, f.end) == (made.start, made.end) for f in out):
+                continue  # the same words under a second attribution ("A warned that ..., B said")
+            # "Greer and Ebrard said ...": the same words, once for each speaker named.
+            for partner, at in att.partners:
+                other = self.refs.resolve(partner, at, out)
+                if other is not None and other != resolved:
+                    out.append(replace(made, speaker=other, anchor=at))
+            out.append(made)
         return out, pending
 
     @staticmethod
@@ -459,9 +501,13 @@ class _Extractor:
             trailing = False
             if i < 0:
                 return None
+        if trailing and i > 0 and not parts[i].quote and _ASIDE.match(text, parts[i].start, parts[i].end):
+            i -= 1  # "A ministry official, speaking on condition of anonymity, said": not a title
+            trailing = i > 0 and (self._desc(parts[i]) or self._place(parts[i]))
         if parts[i].quote:
             return None
         first = i  # first part that belongs to the speaker
+        partners: tuple[tuple[Speaker, int], ...] = ()
         if trailing:
             j = i
             if self._place(parts[j]) and j > 0 and self._desc(parts[j - 1]):
@@ -476,6 +522,7 @@ class _Extractor:
                 if found is None:
                     return None
                 speaker, sp_start = found
+                partners = self._partners(parts[j - 1], sp_start)
                 described = next(k for k in range(j, i + 1) if not self._age(parts[k]))
                 title = text[parts[described].start : parts[i].end]
                 first = j - 1
@@ -493,8 +540,11 @@ class _Extractor:
             if found is None:
                 return None
             speaker, sp_start = found
+            partners = self._partners(parts[i], sp_start)
         if title:
-            speaker = replace(speaker, title=_join_titles(speaker.title, title))
+            speaker = _described(speaker, title)
+        if partners:
+            sp_start = partners[0][1]
         content_to: int | None = None
         before = parts[:first]
         in_part_prefix = text[parts[first].start : sp_start] if sp_start > parts[first].start else ""
@@ -503,7 +553,27 @@ class _Extractor:
         elif before and not all(self._leadin(p) and not p.quote for p in before):
             content_to = before[-1].end
         comment = in_part_prefix.strip().lower() == "as"
-        return _Subject(speaker, sp_start, end, start, content_to, comment)
+        return _Subject(speaker, sp_start, end, start, content_to, comment, partners)
+
+    def _partners(self, part: _Part, sp_start: int) -> tuple[tuple[Speaker, int], ...]:
+        """ "Greer and Ebrard", "both the ministry and the Commission": the speaker named before "and"."""
+        toks = [t for t in self._toks(part) if t.end <= sp_start]
+        if len(toks) < 2 or toks[-1].text != "and":
+            return ()
+        toks = toks[:-1]
+        if toks[0].bare == "both":
+            toks = toks[1:]
+        for k in range(max(0, len(toks) - 12), len(toks)):
+            prefix = toks[:k]
+            if prefix and not self._prefix_ok(prefix):
+                continue
+            speaker = self._phrase_at(toks[k:])
+            if speaker is None:
+                continue
+            if speaker.kind not in (PERSON, INSTITUTION, OFFICIAL):
+                return ()  # "analysts and ...", "he and ..."
+            return ((speaker, toks[k].start),)
+        return ()
 
     def _phrase_after(self, start: int, end: int, masks: list[tuple[int, int]]) -> tuple[Speaker, int] | None:
         """A speaker after an inverted verb or "according to": "said Li, a researcher at ..."."""
@@ -519,9 +589,7 @@ class _Extractor:
         if self._desc(parts[0]) and len(parts) > 1 and not parts[1].quote:
             named = self._phrase_at(self._toks(parts[1]))
             if named is not None and named.kind == PERSON:
-                return replace(
-                    named, title=_join_titles(named.title, text[parts[0].start : parts[0].end])
-                ), parts[1].end
+                return _described(named, text[parts[0].start : parts[0].end]), parts[1].end
         stripped = _SOURCE_OF.match(text, parts[0].start, parts[0].end)
         if stripped:
             toks = tokens(text, stripped.end(), parts[0].end)
@@ -534,9 +602,7 @@ class _Extractor:
                 return None
             stop = parts[0].end
             if len(parts) > 1 and self._desc(parts[1]):
-                speaker = replace(
-                    speaker, title=_join_titles(speaker.title, text[parts[1].start : parts[1].end])
-                )
+                speaker = _described(speaker, text[parts[1].start : parts[1].end])
                 stop = parts[1].end
             return speaker, stop
         return None
@@ -572,26 +638,44 @@ class _Extractor:
             return None
         if verb.endswith(("statement", "remarks", "comments")):
             # "... issued the following statement:": the words follow in the next paragraph.
-            return _Attribution(subject.speaker, subject.start, m.end(), "before", None, m.end())
+            return _Attribution(
+                subject.speaker, subject.start, m.end(), "before", None, m.end(), subject.partners
+            )
         cstart, marker = self._complement(verb, m.end(), sent.end, masks)
         rest = text[cstart : sent.end]
         has_rest = len(_WORD.findall(rest)) >= 2 or marker == "quote"
         promise = verb in lx.TO_VERBS and rest.lstrip().startswith("to ")
-        if has_rest and verb in lx.WEAK_VERBS and not marker and not promise:
-            return None
+        if verb in ("noted", "notes") and _PERFECT.search(m.group("aux")) and not marker:
+            return None  # "China has noted the relevant reports": took note of, not said
         # The words came first: "..., the ministry said on Tuesday, as Tokyo seeks to ..." and the comment
         # clause "... repaid through sales, as US officials have said, or ...".
         if subject.content_to is not None and (_SUBORDINATE.match(text, cstart) or subject.comment):
             has_rest = False
-        if has_rest:
-            around = text[m.end() : cstart].lstrip().startswith(",") and subject.content_to is not None
-            if around and marker != "quote":
+        elif subject.content_to is not None and not marker and _COMMA_NEXT.match(text, cstart):
+            if self._interrupts(subject, cstart):
+                # "The measures, Li said, are legal": the attribution sits inside the clause it reports.
+                clause = self._interrupted_clause(sent, subject, cstart, masks)
                 return _Attribution(
-                    subject.speaker, subject.start, m.end(), "around", (sent.start, sent.end), m.end()
+                    subject.speaker, subject.start, m.end(), "around", clause, m.end(), subject.partners
                 )
-            if not marker and verb not in lx.CLAUSE_VERBS and not verb.endswith(("saying", "say", "put it")):
+            has_rest = False  # "..., state media reported on Tuesday, the first such approvals ..."
+        stance = (verb in lx.STANCE_VERBS and self._stance_object(cstart, sent.end)) or (
+            verb in lx.DESCRIBING_VERBS and _AS_JUDGED.match(text, cstart, sent.end) is not None
+        )
+        if has_rest and verb in lx.WEAK_VERBS and not marker and not (promise or stance):
+            return None
+        if has_rest:
+            if not marker and verb not in lx.CLAUSE_VERBS and not verb.endswith(("saying", "say")):
                 cstart = m.start("verb")
-            return _Attribution(subject.speaker, subject.start, m.end(), "after", (cstart, sent.end), m.end())
+            return _Attribution(
+                subject.speaker,
+                subject.start,
+                m.end(),
+                "after",
+                (cstart, sent.end),
+                m.end(),
+                subject.partners,
+            )
         if subject.content_to is not None:
             return _Attribution(
                 subject.speaker,
@@ -600,8 +684,39 @@ class _Extractor:
                 "before",
                 (subject.content_from, subject.content_to),
                 m.end(),
+                subject.partners,
             )
-        return _Attribution(subject.speaker, subject.start, m.end(), "before", None, m.end())
+        return _Attribution(
+            subject.speaker, subject.start, m.end(), "before", None, m.end(), subject.partners
+        )
+
+    def _interrupts(self, subject: _Subject, cstart: int) -> bool:
+        """Whether "..., NAME said, ..." interrupts one clause rather than following a finished one."""
+        if _PREDICATE.match(self.text, cstart):
+            return True  # "The measures, Li said, are legal"
+        before = self.text[subject.content_from : subject.content_to or subject.start]
+        return len(_WORD.findall(before)) <= 3  # "The approvals, he said, change nothing"
+
+    def _interrupted_clause(
+        self, sent: Span, subject: _Subject, cstart: int, masks: list[tuple[int, int]]
+    ) -> tuple[int, int]:
+        """The clause around a parenthetical attribution, without the clauses joined to it."""
+        start = sent.start
+        for part in self._parts(sent.start, subject.start, masks):
+            toks = self._toks(part)
+            if toks and toks[0].bare in lx.COORDINATORS and part.start > sent.start:
+                start = toks[1].start if len(toks) > 1 else part.end
+        end = sent.end
+        stop = _CLAUSE_STOP.search(self.text, cstart + 1, sent.end)
+        if stop is not None:
+            end = stop.start()
+        return start, end
+
+    def _stance_object(self, start: int, end: int) -> bool:
+        """ "welcomed the U.S. proposal", "rejected the charge": a stand taken on something said or done."""
+        clause = _CLAUSE_PIECE.match(self.text, start, end)
+        words = _WORD.findall(clause.group(0) if clause else "")[:6]
+        return any(w.lower() in lx.STANCE_OBJECTS for w in words)
 
     def _after_quote(self, pos: int, masks: list[tuple[int, int]]) -> bool:
         left = self.text[:pos].rstrip()
@@ -685,6 +800,13 @@ class _Extractor:
 def _around(sent: Span, q: Quotation) -> Span:
     """The sentence, stretched over a quotation that runs on past it."""
     return sent if q.end <= sent.end else Span(sent.start, q.end)
+
+
+def _described(speaker: Speaker, title: str) -> Speaker:
+    """The speaker with a description given beside the name ("Li, a spokeswoman for ..., said")."""
+    return replace(
+        speaker, title=_join_titles(speaker.title, title), gender=speaker.gender or gender_of(title)
+    )
 
 
 def _join_titles(before: str, after: str) -> str:

@@ -1,0 +1,190 @@
+# ruff: noqa: RUF001 -- speaker names with typographic apostrophes on purpose
+"""`briefing eval`: the labelled sets in tests/data/eval, the matching rule, and the quality bar.
+
+The committed sets are a regression guard. On the portion the offline engine was developed against
+(tuned.toml and dev.toml together) it must meet the issue's targets: speaker precision >= 0.9,
+recall >= 0.85, side accuracy >= 0.95 and no quote missing from its source. On the held-out set it
+must not fall below its first-contact figures (precision 0.958, recall 0.939, side accuracy 0.848),
+which miss the side-accuracy target: speakers the text places only by a city or region the engine
+does not know stay unknown.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing.analysis import evaluate
+from briefing.errors import ConfigError
+from tests.conftest import ROOT
+
+EVAL = ROOT / "tests" / "data" / "eval"
+
+
+def briefing(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI")}
+    return subprocess.run(
+        [sys.executable, "-m", "briefing", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=env,
+    )
+
+
+def write_set(folder: Path, items: str) -> Path:
+    (folder / "config.toml").write_text((EVAL / "config.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    path = folder / "mini.toml"
+    path.write_text(f'name = "mini"\n{items}', encoding="utf-8")
+    return path
+
+
+def row(output: str, name: str) -> list[str]:
+    line = next(line for line in output.splitlines() if line.split()[:1] == [name])
+    return line.split()
+
+
+# --- the committed sets ---------------------------------------------------------------------------------
+
+
+def test_the_committed_sets_are_big_enough_and_cover_the_tricky_cases() -> None:
+    sets = [evaluate.load_set(p) for p in evaluate.set_files([EVAL])]
+    assert {s.name for s in sets} >= {"tuned", "heldout"}
+    items = [item for s in sets for item in s.items]
+    gold = [g for item in items for g in item.statements]
+    assert len(items) >= 12 and len(gold) >= 30
+    sides = {g.side for g in gold}
+    assert {"United States", "China", "Partners", ""} <= sides
+    # A US claim carried by Chinese state media, and a side only the affiliation gives.
+    config = sets[0].config
+    state_media = [i for i in items if (config.feed(i.feed) or config.feeds[0]).kind == "state_media"]
+    assert any(g.side == "United States" for i in state_media for g in i.statements)
+    aliases = {a.lower() for actor in config.actors for a in [actor.name, *actor.aliases]}
+    assert any(g.side == "China" and g.speakers[0].lower() not in aliases for g in gold)
+
+
+def figures(output: str, name: str) -> tuple[int, int, float, float, float, int]:
+    _, _, gold, found, precision, recall, side, ungrounded = row(output, name)
+    return int(gold), int(found), float(precision), float(recall), float(side), int(ungrounded)
+
+
+def test_briefing_eval_meets_the_targets_on_the_development_sets() -> None:
+    done = briefing("eval", "--set", str(EVAL / "tuned.toml"), "--set", str(EVAL / "dev.toml"))
+    assert done.returncode == 0, done.stderr
+    gold, found, precision, recall, side, ungrounded = figures(done.stdout, "overall")
+    assert gold >= 100 and found > 0
+    assert precision >= 0.9 and recall >= 0.85 and side >= 0.95, done.stdout
+    assert ungrounded == 0
+    assert (
+        "targets (overall): precision >= 0.90 met, recall >= 0.85 met, side accuracy >= 0.95 met"
+        in done.stdout
+    )
+
+
+def test_the_held_out_set_keeps_its_first_contact_figures() -> None:
+    done = briefing("eval", "--set", str(EVAL / "heldout.toml"))
+    assert done.returncode == 0, done.stderr
+    gold, found, precision, recall, side, ungrounded = figures(done.stdout, "heldout")
+    assert gold >= 40 and found > 0
+    assert precision >= 0.95 and recall >= 0.93 and side >= 0.84, done.stdout
+    assert ungrounded == 0
+
+
+def test_eval_defaults_to_the_committed_sets_in_a_checkout() -> None:
+    done = briefing("eval", cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert row(done.stdout, "overall")
+
+
+# --- the matching rule ----------------------------------------------------------------------------------
+
+MINI = """
+[[items]]
+id = "m1"
+feed = "wire"
+text = '''
+Li Wenhua, a professor at Fudan University, said the price floors would fail.
+"Nobody will pay the premium," Li said.
+Analysts said the floors were a tax on manufacturers. Prices of gallium rose 4% in March.
+'''
+statements = [
+  { speaker = "Li Wenhua", side = "China", quote = "the price floors would fail" },
+  { speaker = "Li Wenhua", side = "United States", quote = "Nobody will pay the premium" },
+  { speaker = "Maria Lopez", side = "", quote = "Prices of gallium rose 4% in March" },
+  { speaker = "analysts", side = "", quote = "the floors were a tax on manufacturers", optional = true },
+]
+"""
+
+
+def test_scores_follow_the_matching_rule(tmp_path: Path) -> None:
+    score = evaluate.evaluate(evaluate.load_set(write_set(tmp_path, MINI)))
+    # Found: Li twice (both match), analysts (matches an optional statement: neither hit nor miss).
+    assert (score.gold, score.predicted, score.matched, score.ignored) == (3, 3, 2, 1)
+    assert score.precision == 1.0
+    assert score.recall == pytest.approx(2 / 3)
+    assert score.side_accuracy == 0.5  # the second gold side is deliberately wrong
+    assert score.ungrounded == 0
+    assert [m.split(":")[0] for m in score.misses] == ["m1"]
+    assert "Maria Lopez" in score.misses[0]
+
+
+def test_speaker_names_are_compared_normalised() -> None:
+    same = evaluate.normal_speaker
+    assert same("The U.S. Commerce Department") == same("US Commerce Department")
+    assert same("China’s Foreign Ministry") == same("china's foreign ministry") == "china foreign ministry"
+    assert same("Šefčovič") == same("Sefcovic")
+    assert same("Li Wenhua") != same("Li Wen")
+
+
+def test_a_second_prediction_of_one_statement_is_a_false_positive(tmp_path: Path) -> None:
+    items = """
+[[items]]
+id = "d1"
+feed = "wire"
+text = "Anna Berg said the gallium floor would hold. She said buyers would pay."
+statements = [
+  { speaker = "Anna Berg", side = "", quote = "the gallium floor would hold. She said buyers would pay" },
+]
+"""
+    score = evaluate.evaluate(evaluate.load_set(write_set(tmp_path, items)))
+    assert (score.matched, score.predicted) == (1, 2)
+    assert score.precision == 0.5 and score.recall == 1.0
+    assert len(score.false_positives) == 1
+
+
+@pytest.mark.parametrize(
+    ("statement", "problem"),
+    [
+        ('{ speaker = "X", side = "China", quote = "not in the text" }', "quote not found"),
+        ('{ speaker = "X", side = "Mars", quote = "gallium" }', "not a configured side"),
+        ('{ speaker = "X", side = "China", quote = "the" }', "occurs 2 times"),
+        ('{ speaker = "X", quote = "gallium" }', "side"),
+    ],
+)
+def test_a_bad_set_is_reported_with_its_place(tmp_path: Path, statement: str, problem: str) -> None:
+    items = f"""
+[[items]]
+id = "b1"
+feed = "wire"
+text = "The ministry said the gallium licences would be approved within the month."
+statements = [{statement}]
+"""
+    path = write_set(tmp_path, items)
+    with pytest.raises(ConfigError, match=problem):
+        evaluate.load_set(path)
+    done = briefing("eval", "--set", str(path))
+    assert done.returncode == 2
+    assert "mini.toml" in done.stderr and problem in done.stderr
+
+
+def test_verbose_lists_what_went_wrong(tmp_path: Path) -> None:
+    done = briefing("eval", "--set", str(write_set(tmp_path, MINI)), "--verbose")
+    assert done.returncode == 0, done.stderr
+    assert "missed 'Maria Lopez'" in done.stdout
+    assert "gold United States" in done.stdout  # the wrong side is listed
+    assert "targets (mini): precision >= 0.90 met, recall >= 0.85 MISSED" in done.stdout
