@@ -1,7 +1,9 @@
-"""Where the bundled templates and prompts live, and how a user's folder overrides them.
+"""Where the bundled templates, fonts, prompts and default config live, and how a user's folder
+overrides them.
 
-The repository keeps them in top-level ``templates/`` and ``prompts/`` folders; the wheel ships
-them inside the package as ``briefing/templates`` and ``briefing/prompts`` (hatch
+The repository keeps them in top-level ``templates/`` (fonts in ``templates/fonts/``),
+``prompts/`` and ``config.toml``; the wheel ships them inside the package as
+``briefing/templates``, ``briefing/prompts`` and ``briefing/config.toml`` (hatch
 ``force-include`` in pyproject.toml). An installed wheel finds them next to this module; a
 source checkout or an editable install finds them at the repository root.
 """
@@ -22,6 +24,14 @@ def default_dir(kind: str) -> Path:
     if installed.is_dir():
         return installed
     return _REPOSITORY_DIR / kind
+
+
+def default_config() -> Path:
+    """The default ``config.toml`` (real public feeds), the starting point of ``briefing init``."""
+    installed = _PACKAGE_DIR / "config.toml"
+    if installed.is_file():
+        return installed
+    return _REPOSITORY_DIR / "config.toml"
 
 
 def search_path(kind: str, user_dir: Path | None = None) -> list[Path]:
