@@ -1,13 +1,13 @@
 # Two commands on a fresh machine:
 #   make demo   set everything up and write the sample briefing (offline backend) to output/
-#   make test   set everything up and run the whole test suite
+#   make test   set everything up and run the whole test suite (linters, types, tests, coverage)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE_WINDOW := --since 2026-01-26 --until 2026-02-20
 
-.PHONY: setup demo test check lint typecheck bench clean
+.PHONY: setup demo test check lint typecheck coverage pytest bench clean
 
 $(STAMP): pyproject.toml scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -20,8 +20,10 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/briefing run --config examples/sample/config.toml $(SAMPLE_WINDOW) --format pdf,html,md
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+# The test command (CI runs it): linters, the type checker, then the suite with coverage.
+test: check
+
+check: lint typecheck coverage
 
 lint: $(STAMP)
 	$(BIN)/ruff check briefing tests bench
@@ -30,7 +32,16 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-check: lint typecheck test
+coverage: $(STAMP)
+	rm -f .coverage .coverage.*
+	$(BIN)/python -m pytest --cov --cov-report=term
+
+# The suite alone, without linters or coverage: the quick loop while working.
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,7 +1,8 @@
 """The command line. The only place where exceptions become messages and exit codes.
 
 Exit codes (README.md documents them): 0 done; 1 failed, nothing written; 2 usage or
-config error; 3 briefing written but some feeds or stories failed.
+config error; 3 briefing written but some feeds, stories or deliveries failed; 4 another
+run holds the store's lock, nothing done.
 Set BRIEFING_DEBUG=1 (or pass --debug) to see tracebacks.
 """
 
@@ -10,17 +11,19 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
-from briefing import __version__
+from briefing import __version__, cli_operate, cli_render, logs
 from briefing import config as config_module
 from briefing.errors import BriefingError, ExitCode
 from briefing.models import FeedResult
@@ -33,8 +36,11 @@ out = Console()
 def _fail(exc: BaseException, debug: bool) -> None:
     if debug or os.environ.get("BRIEFING_DEBUG"):
         traceback.print_exception(exc)
+    if isinstance(exc, BriefingError) and logs.json_error(str(exc), int(exc.exit_code)):
+        sys.exit(int(exc.exit_code))
     if isinstance(exc, BriefingError):
-        err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        # Escaped: messages name config sections such as [email], which are not markup.
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(int(exc.exit_code))
     err.print(f"[bold red]error:[/] unexpected {type(exc).__name__}: {exc}", highlight=False, soft_wrap=True)
     err.print("Run again with BRIEFING_DEBUG=1 for the traceback.")
@@ -62,16 +68,28 @@ def feed_progress(total: int, quiet: bool) -> Iterator[Callable[[str, FeedResult
         yield lambda name, result: progress.advance(task)
 
 
-def feed_table(results: list[FeedResult]) -> Table:
-    table = Table(title="Feeds", title_justify="left")
-    for column in ("feed", "status", "items", "new", "updated", "error"):
+def emit_table(title: str, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    """A rich table on a terminal; tab-separated plain lines (header first) for scripts."""
+    if not out.is_terminal:
+        for row in [headers, *rows]:
+            print("\t".join(Text.from_markup(cell).plain for cell in row))
+        return
+    table = Table(title=title, title_justify="left")
+    for column in headers:
         table.add_column(column, overflow="fold")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+def feed_table(results: list[FeedResult]) -> None:
+    rows = []
     for r in results:
         colour = {"ok": "green", "not_modified": "cyan"}.get(r.status, "red")
-        table.add_row(
-            r.name, f"[{colour}]{r.status}[/]", str(r.items), str(r.new), str(r.updated), r.error or ""
+        rows.append(
+            (r.name, f"[{colour}]{r.status}[/]", str(r.items), str(r.new), str(r.updated), r.error or "")
         )
-    return table
+    emit_table("Feeds", ("feed", "status", "items", "new", "updated", "error"), rows)
 
 
 class Main(click.Group):
@@ -91,7 +109,8 @@ def main(debug: bool) -> None:
     """Turn news feeds into sourced policy briefings: who said what, side by side.
 
     Exit codes: 0 done; 1 failed, nothing written; 2 usage or config error;
-    3 briefing written but some feeds or stories failed.
+    3 briefing written but some feeds, stories or deliveries failed; 4 another run
+    holds the store's lock (nothing done).
     """
 
 
@@ -118,7 +137,7 @@ config_option = click.option(
 @click.option(
     "--format", "formats", default="pdf", show_default=True, help="Comma-separated: pdf,html,md,json."
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print only the output paths.")
+@logs.options
 def run(
     config_path: str,
     audiences: tuple[str, ...],
@@ -127,13 +146,12 @@ def run(
     backend: str | None,
     output: Path | None,
     formats: str,
-    quiet: bool,
 ) -> None:
     """Fetch the feeds, analyse the window and write the briefings."""
     from briefing import pipeline
 
     config = config_module.load(config_path)
-    with feed_progress(len(config.feeds), quiet) as on_feed:
+    with logs.progress(len(config.feeds)) as (on_feed, on_stage):
         result = pipeline.run(
             config,
             pipeline.Options(
@@ -144,21 +162,10 @@ def run(
                 output=output,
                 formats=tuple(f.strip() for f in formats.split(",") if f.strip()),
                 on_feed=on_feed,
+                on_stage=on_stage,
             ),
         )
-    b = result.briefing
-    if not quiet:
-        sides = ", ".join(
-            f"{side} {counts.get('statements', 0)}" for side, counts in b.coverage.by_side.items()
-        )
-        err.print(
-            f"run {b.run.id}: {len(b.stories)} stories, {len(b.statements)} statements ({sides}), "
-            f"backend {b.run.backend}",
-            highlight=False,
-            soft_wrap=True,
-        )
-        for problem in result.problems:
-            err.print(f"[yellow]warning:[/] {problem}", highlight=False, soft_wrap=True)
+    logs.summary(result.briefing, result.problems, result.outputs)
     for path in result.outputs:
         out.print(str(path), highlight=False, soft_wrap=True)
     sys.exit(int(result.exit_code))
@@ -169,13 +176,15 @@ def run(
 @click.option("--quiet", "-q", is_flag=True, help="No progress, only the table.")
 def fetch(config_path: str, quiet: bool) -> None:
     """Fetch and store every feed without analysing (ingest only)."""
+    from briefing.lock import store_lock
     from briefing.sources.ingest import ingest
     from briefing.store import Store
 
     config = config_module.load(config_path)
-    with Store(config.resolve(config.store)) as store, feed_progress(len(config.feeds), True) as on_feed:
+    path = config.resolve(config.store)
+    with store_lock(path), Store(path) as store, feed_progress(len(config.feeds), quiet) as on_feed:
         results = ingest(config, store, progress=on_feed)
-    out.print(feed_table(results))
+    feed_table(results)
     failed = any(r.status in ("error", "paused") for r in results)
     sys.exit(int(ExitCode.PARTIAL if failed else ExitCode.OK))
 
@@ -189,28 +198,61 @@ def feeds(config_path: str) -> None:
     config = config_module.load(config_path)
     with Store(config.resolve(config.store)) as store:
         states = {s.name: s for s in store.feed_states()}
-    table = Table(title="Feed health", title_justify="left")
-    for column in ("feed", "kind", "state", "failures", "last success", "last error"):
-        table.add_column(column, overflow="fold")
+    rows: list[tuple[str, ...]] = []
     for feed in config.feeds:
         state = states.get(feed.name)
         if state is None:
-            table.add_row(feed.name, feed.kind, "never fetched", "0", "", "")
+            rows.append((feed.name, feed.kind, "never fetched", "0", "", ""))
             continue
         status = (
             f"[red]paused: {state.paused_reason}[/]"
             if state.paused_reason
             else ("[yellow]failing[/]" if state.failures else "[green]ok[/]")
         )
-        table.add_row(
-            feed.name,
-            feed.kind,
-            status,
-            str(state.failures),
-            state.last_success or "never",
-            state.last_error or "",
+        rows.append(
+            (
+                feed.name,
+                feed.kind,
+                status,
+                str(state.failures),
+                state.last_success or "never",
+                state.last_error or "",
+            )
         )
-    out.print(table)
+    emit_table("Feed health", ("feed", "kind", "state", "failures", "last success", "last error"), rows)
+
+
+@main.command(name="eval")
+@click.option(
+    "--set",
+    "sets",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="A labelled set file or a folder of them (repeatable). Default: tests/data/eval.",
+)
+@click.option("--backend", default="offline", show_default=True, help="Analysis backend to score.")
+@click.option("--verbose", "-v", is_flag=True, help="List every miss, extra statement and wrong side.")
+def eval_command(sets: tuple[Path, ...], backend: str, verbose: bool) -> None:
+    """Score statement extraction against labelled sets: precision, recall, side accuracy."""
+    from briefing.analysis import evaluate
+
+    chosen = list(sets)
+    if not chosen:
+        default = evaluate.default_set_dir()
+        if default is None:
+            raise click.UsageError("no labelled sets here; give one with --set PATH")
+        chosen = [default]
+    files = evaluate.set_files(chosen)
+    scores = [evaluate.evaluate(evaluate.load_set(path), backend) for path in files]
+    for line in evaluate.report(scores, verbose=verbose):
+        out.print(line, highlight=False, soft_wrap=True, markup=False)
+
+
+main.add_command(cli_operate.schedule)
+main.add_command(cli_operate.history_command)
+main.add_command(cli_operate.show)
+main.add_command(cli_render.render_command)
+main.add_command(cli_render.init_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

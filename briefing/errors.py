@@ -4,6 +4,7 @@
     ├── ConfigError               config.toml is missing or invalid        -> exit 2
     ├── UsageError                bad command-line value (a window, ...)   -> exit 2
     ├── StoreError                the SQLite store cannot be opened/used   -> exit 1
+    ├── LockedError               another run holds the store's lock       -> exit 4
     ├── SourceError               one feed or article failed (collected, not raised past the stage)
     │   ├── FetchError            network, HTTP status, size or time limit
     │   └── FeedParseError        bytes that are not a usable feed
@@ -26,6 +27,8 @@ class ExitCode(IntEnum):
     FAILED = 1
     USAGE = 2
     PARTIAL = 3
+    #: Another run holds the store's lock; nothing was done (scheduler overlap, try again later).
+    LOCKED = 4
 
 
 class BriefingError(Exception):
@@ -49,6 +52,12 @@ class UsageError(BriefingError):
 
 class StoreError(BriefingError):
     pass
+
+
+class LockedError(BriefingError):
+    """Another briefing process is running on the same store (see briefing/lock.py)."""
+
+    exit_code = ExitCode.LOCKED
 
 
 class SourceError(BriefingError):

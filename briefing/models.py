@@ -19,8 +19,9 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 FeedStatus = Literal["ok", "not_modified", "error", "paused"]
-ResolvedBy = Literal["alias", "affiliation", "feed_default", "unknown"]
+ResolvedBy = Literal["alias", "affiliation", "feed_default", "model", "unknown"]
 StatementKind = Literal["direct", "indirect"]
+SpeakerKind = Literal["person", "institution", "group"]
 
 
 class Model(BaseModel):
@@ -57,6 +58,12 @@ class FeedResult(Model):
     items: int = Field(default=0, description="Items in the feed document.")
     new: int = 0
     updated: int = 0
+    last_new_item: datetime | None = Field(
+        default=None, description="Publication time of the feed's latest stored item before the window end."
+    )
+    stale: bool = Field(
+        default=False, description="No new item for `alerts.stale_after_days` before the window end."
+    )
 
 
 class StorySource(Model):
@@ -98,6 +105,11 @@ class Statement(Model):
     side: str | None = Field(default=None, description="Configured side, or null when unknown.")
     resolved_by: ResolvedBy = "unknown"
     kind: StatementKind = "indirect"
+    speaker_kind: SpeakerKind | None = Field(
+        default=None,
+        description="person (named), institution (or an unnamed official speaking for one), group "
+        "(experts, analysts, sources); null when the backend does not say.",
+    )
     quote: str = Field(description="Verbatim text from the item: the quote, or the attributed sentence.")
     claim: str = Field(description="The attributed sentence the quote stands in.")
     start: int = Field(description="Character offset of `quote` in the item's stored text.")
@@ -106,6 +118,9 @@ class Statement(Model):
     minerals: list[str] = Field(default_factory=list)
     url: str = ""
     verified: bool = Field(description="True when `quote` was found at [start:end) of the item text.")
+    translation: str | None = Field(
+        default=None, description="English translation of a non-English quote; `quote` keeps the original."
+    )
 
 
 class Position(Model):
@@ -120,17 +135,27 @@ class Contrast(Model):
     label: str
     positions: list[Position]
     gap: bool = False
+    summary: str = Field(
+        default="", description="How the sides differ, written by the LLM backend from these statements only."
+    )
 
 
 class Coverage(Model):
     by_side: dict[str, dict[str, int]] = Field(
         default_factory=dict, description="side -> {'statements': n, 'stories': n}"
     )
-    by_source_kind: dict[str, int] = Field(default_factory=dict, description="kind -> stories")
+    by_source_kind: dict[str, int] = Field(
+        default_factory=dict, description="kind of the story's lead item -> stories (each story once)"
+    )
+    statements_by_source_kind: dict[str, int] = Field(
+        default_factory=dict,
+        description="kind of the statement's item, or 'experts' (academics, analysts) -> statements",
+    )
 
 
 class Changes(Model):
     previous_run: str | None = None
+    audience: str | None = Field(default=None, description="Whose previous briefing this compares with.")
     new_stories: list[str] = Field(default_factory=list)
     new_topics: list[str] = Field(default_factory=list)
     new_actors: list[str] = Field(default_factory=list)
@@ -144,6 +169,14 @@ class Usage(Model):
     completion_tokens: int = 0
     cached_tokens: int = Field(default=0, description="Prompt tokens the provider reported as cached.")
     estimated_cost: float | None = Field(default=None, description="From the configured price table.")
+
+
+class Development(Model):
+    """A key development written by the LLM backend; it rests on the statements it cites."""
+
+    text: str
+    statement_ids: list[str] = Field(min_length=1)
+    story_ids: list[str] = Field(default_factory=list, description="Stories of the cited statements.")
 
 
 class Analysis(Model):
@@ -162,6 +195,8 @@ class Analysis(Model):
     usage: Usage = Field(default_factory=Usage)
     prompts: dict[str, str] = Field(default_factory=dict, description="Prompt template name -> sha256.")
     notes: list[str] = Field(default_factory=list, description="Run-level remarks shown in the briefing.")
+    developments: list[Development] = Field(default_factory=list, description="Key developments (LLM only).")
+    model: str | None = Field(default=None, description="The model that wrote the analysis, if any.")
 
 
 class Window(Model):
@@ -192,6 +227,10 @@ class Manifest(Model):
     statements_verified: int = 0
     statements_unverified: int = 0
     statements_dropped: int = 0
+    dropped: dict[str, int] = Field(
+        default_factory=dict,
+        description="Reason -> model output dropped by grounding ('summary:...', 'synthesis:...' for prose).",
+    )
     stories: int = 0
     stories_failed: int = 0
     version: str = ""
@@ -206,6 +245,9 @@ class Briefing(Model):
     stories: list[Story]
     statements: list[Statement]
     contrasts: list[Contrast]
+    developments: list[Development] = Field(
+        default_factory=list, description="Key developments from the LLM backend, each citing statements."
+    )
     items: list[Item] = Field(default_factory=list, description="Every source item of the stories.")
     coverage: Coverage = Field(default_factory=Coverage)
     changes: Changes = Field(default_factory=Changes)

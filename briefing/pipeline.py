@@ -7,7 +7,12 @@
       4. analysis: summaries, statements, contrasts by the chosen backend      (analysis)
       5. the Briefing: stories + analysis + coverage + what changed            (models.Briefing)
       6. documents: every audience rendered in memory first, then written      (render)
-      7. the run recorded in the store so it can be re-rendered or compared    (store)
+      7. email to each audience's recipients, when asked; never twice          (deliver)
+      8. the run recorded in the store so it can be re-rendered or compared    (store, history)
+      9. old runs and their files pruned by the retention setting              (history)
+
+The whole run holds the store's lock (a second run exits 4 at once) and is recorded as
+`running` from the start, so a failed or killed run shows in `briefing history`.
 
 Per-feed and per-story failures are carried in the Briefing, not raised; the exit code
 says whether everything worked (0) or the briefing was written with failures (3).
@@ -24,12 +29,13 @@ from pathlib import Path
 
 import httpx
 
-from briefing import __version__, render
+from briefing import __version__, alerts, deliver, history, render
 from briefing.analysis import coverage, get_backend
-from briefing.changes import compare
+from briefing.changes import changes_by_audience
 from briefing.config import Audience, Config
 from briefing.errors import ExitCode, UsageError
-from briefing.models import Analysis, Briefing, FeedResult, Item, Manifest, RunInfo, Story, Window
+from briefing.lock import store_lock
+from briefing.models import Analysis, Briefing, Changes, FeedResult, Item, Manifest, RunInfo, Story, Window
 from briefing.select import select_stories
 from briefing.sources.ingest import fill_fulltext, ingest
 from briefing.store import Store
@@ -50,6 +56,10 @@ class Options:
     now: datetime | None = None
     transport: httpx.AsyncBaseTransport | None = None
     on_feed: Callable[[str, FeedResult], None] | None = None
+    # Set by briefing.schedule: the schedule this run belongs to (its id and window follow from it).
+    schedule: str | None = None
+    email: bool = False
+    on_stage: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -65,17 +75,19 @@ def choose_backend(requested: str, config: Config) -> str:
     if requested != "auto":
         return requested
     settings = config.analysis.openai
+    # The same lookup as the client's: the key from the variable the config names, else the SDK's.
     configured = (
         settings.base_url
-        or (settings.api_key_env and os.environ.get(settings.api_key_env))
-        or os.environ.get("OPENAI_API_KEY")
+        or os.environ.get(settings.api_key_env or "OPENAI_API_KEY")
         or os.environ.get("OPENAI_BASE_URL")
     )
+    if not configured:
+        return "offline"
     try:
         get_backend("openai")
     except KeyError:
         return "offline"
-    return "openai" if configured else "offline"
+    return "openai"
 
 
 def _audiences(config: Config, names: list[str]) -> list[Audience]:
@@ -98,7 +110,11 @@ def _formats(formats: tuple[str, ...]) -> tuple[str, ...]:
     return formats
 
 
-def run_id(window: Window, now: datetime) -> str:
+def run_id(window: Window, now: datetime, schedule: str | None = None) -> str:
+    """A scheduled run is named by its schedule and fire time (the window end), so re-running it
+    replaces its record and its deliveries are not repeated; an on-demand run by its start time."""
+    if schedule:
+        return f"{schedule}-{window.until.astimezone(UTC):%Y%m%dT%H%MZ}"
     digest = hashlib.sha1(f"{window.since.isoformat()}|{window.until.isoformat()}".encode()).hexdigest()[:6]
     return f"{now:%Y%m%dT%H%M%SZ}-{digest}"
 
@@ -143,7 +159,8 @@ def assemble(
         feeds={f.name: f.status for f in feeds},
         statements_verified=sum(1 for s in analysis.statements if s.verified),
         statements_unverified=sum(1 for s in analysis.statements if not s.verified),
-        statements_dropped=sum(analysis.dropped.values()),
+        statements_dropped=sum(n for reason, n in analysis.dropped.items() if ":" not in reason),
+        dropped=analysis.dropped,
         stories=len(stories),
         stories_failed=len(analysis.failed_stories),
         version=info.version,
@@ -157,6 +174,7 @@ def assemble(
         stories=summarised,
         statements=analysis.statements,
         contrasts=analysis.contrasts,
+        developments=analysis.developments,
         items=used,
         coverage=coverage(summarised, analysis.statements, items, config),
         sides=config.side_names(),
@@ -170,15 +188,25 @@ def _span(briefing: Briefing) -> str:
 
 
 def write_documents(
-    briefing: Briefing, config: Config, audiences: list[Audience], formats: tuple[str, ...], folder: Path
+    briefing: Briefing,
+    config: Config,
+    audiences: list[Audience],
+    formats: tuple[str, ...],
+    folder: Path,
+    changes: dict[str, Changes] | None = None,
 ) -> list[Path]:
-    """Render every audience in memory (template errors stop here), then write the files."""
+    """Render every audience in memory (template errors stop here), then write the files.
+
+    `changes` gives each audience what changed since its own previous briefing."""
     documents: list[tuple[Audience, str, str | None, str | None]] = []
     for audience in audiences:
-        html = render.render_html(briefing, audience, config)
+        view = briefing
+        if changes and audience.name in changes:
+            view = briefing.model_copy(update={"changes": changes[audience.name]})
+        html = render.render_html(view, audience, config)
         # The .html file carries its stylesheet inline: it is read away from the templates.
-        page = render.render_html(briefing, audience, config, standalone=True) if "html" in formats else None
-        markdown = render.render_markdown(briefing, audience, config) if "md" in formats else None
+        page = render.render_html(view, audience, config, standalone=True) if "html" in formats else None
+        markdown = render.render_markdown(view, audience, config) if "md" in formats else None
         documents.append((audience, html, page, markdown))
     folder.mkdir(parents=True, exist_ok=True)
     templates = render.template_dirs(config)
@@ -194,6 +222,8 @@ def write_documents(
                 subject=f"{briefing.title}, {_span(briefing)}",
                 keywords=[briefing.topics.get(c.topic, c.topic) for c in briefing.contrasts][:8],
                 templates=templates,
+                created=briefing.run.created,
+                limits=render.render_limits(config),
             )
             outputs.append(path)
         if page is not None:
@@ -221,33 +251,60 @@ def run(config: Config, options: Options) -> RunResult:
     except KeyError:
         raise UsageError(f"the {backend_name!r} analysis backend is not available") from None
 
-    with Store(config.resolve(config.store)) as store:
+    stage = options.on_stage or (lambda name: None)
+    store_path = config.resolve(config.store)
+    this_run = run_id(window, now, options.schedule)
+    with (
+        store_lock(store_path),
+        Store(store_path) as store,
+        history.attempt(
+            store,
+            this_run,
+            created=now,
+            window=window,
+            audiences=[a.name for a in audiences],
+            backend=backend_name,
+            schedule=options.schedule,
+        ),
+    ):
+        stage("fetching feeds")
         feeds = ingest(config, store, progress=options.on_feed, transport=options.transport)
+        feeds, feed_notes = alerts.feed_alerts(feeds, store, window.until, config.alerts.stale_after_days)
         items = store.items_between(window.since, window.until, feeds=[f.name for f in config.feeds])
+        stage("fetching full text")
         items = fill_fulltext(items, config, store, transport=options.transport)
         stories = select_stories(items, config)
         item_map = {i.id: i for i in items}
+        stage(f"analysing {len(stories)} stories")
+        if "pdf" in formats:  # the PDF worker starts up (about half a second) while the analysis runs
+            render.start_worker(render.render_limits(config))
         analysis = backend.analyse(stories, item_map, config)
 
         info = RunInfo(
-            id=run_id(window, now),
+            id=this_run,
             created=now,
             window=window,
             backend=backend_name,
-            model=getattr(backend, "model", None),
+            model=analysis.model or getattr(backend, "model", None),
             config=str(config.path),
             version=__version__,
         )
         briefing = assemble(config, info, feeds, stories, item_map, analysis)
-        previous_row = store.previous_run(now)
-        previous = Briefing.model_validate_json(previous_row["briefing"]) if previous_row else None
-        briefing = briefing.model_copy(update={"changes": compare(previous, briefing)})
+        # Each audience is compared with its own previous briefing; briefing.json keeps the first's.
+        changes = changes_by_audience(store, briefing, [a.name for a in audiences], now, exclude=this_run)
+        briefing = briefing.model_copy(
+            update={"changes": changes[audiences[0].name], "notes": [*briefing.notes, *feed_notes]}
+        )
 
         problems = [f"feed {f.name}: {f.error}" for f in feeds if f.status in ("error", "paused")]
         problems += [f"story {sid}: {why}" for sid, why in analysis.failed_stories.items()]
         output_root = options.output or config.resolve(config.output)
         folder = output_root / f"{(window.until - _EPSILON):%Y-%m-%d}"
-        outputs = write_documents(briefing, config, audiences, formats, folder)
+        stage("writing documents")
+        outputs = write_documents(briefing, config, audiences, formats, folder, changes)
+        if options.email:
+            stage("sending email")
+            problems += deliver.deliver(store, config, briefing, outputs, audiences)
         store.save_run(
             info.id,
             created=now,
@@ -259,6 +316,7 @@ def run(config: Config, options: Options) -> RunResult:
             briefing_json=briefing.model_dump_json(),
             outputs=[str(p) for p in outputs],
         )
+        history.prune(store, config.retention, now)
     return RunResult(
         briefing=briefing,
         outputs=outputs,

@@ -124,8 +124,10 @@ def group_duplicates(items: list[Item]) -> list[list[Item]]:
     union = _Union(len(items))
     first_by_key: dict[tuple[str, str], int] = {}
     for i, item in enumerate(items):
-        for key in (("url", item.url), ("title", normalise_title(item.title))):
-            if not key[1] or (key[0] == "title" and len(key[1]) < 20):
+        title = normalise_title(item.title)
+        keys = [("url", item.url)] + ([("title", title)] if len(title) >= 20 else [])
+        for key in keys:
+            if not key[1]:
                 continue
             if key in first_by_key:
                 union.join(first_by_key[key], i)

@@ -102,6 +102,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (run_id, audience, channel, recipient)
     );
     """,
+    # 4: why a run failed, and scheduled runs found by schedule and window end (briefing/history.py).
+    """
+    ALTER TABLE runs ADD COLUMN error TEXT;
+    CREATE INDEX runs_schedule ON runs (schedule, until);
+    """,
 ]
 
 _ITEM_COLUMNS = (
@@ -347,9 +352,13 @@ class Store:
         outputs: list[str],
     ) -> None:
         self.db.execute(
-            "INSERT OR REPLACE INTO runs "
-            "(id, created, since, until, audiences, backend, status, briefing, outputs) "
-            "VALUES (?,?,?,?,?,?,?,?,?)",
+            # An upsert, not INSERT OR REPLACE: a replaced row would take its deliveries with it
+            # (ON DELETE CASCADE) and re-running a schedule would send the briefing again.
+            "INSERT INTO runs (id, created, since, until, audiences, backend, status, briefing, outputs) "
+            "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET created = excluded.created, "
+            "since = excluded.since, until = excluded.until, audiences = excluded.audiences, "
+            "backend = excluded.backend, status = excluded.status, briefing = excluded.briefing, "
+            "outputs = excluded.outputs, error = NULL",
             (
                 run_id,
                 created.isoformat(),
@@ -367,13 +376,16 @@ class Store:
         row: sqlite3.Row | None = self.db.execute("SELECT * FROM runs WHERE id = ?", (run_id,)).fetchone()
         return row
 
-    def previous_run(self, before: datetime, audience: str | None = None) -> sqlite3.Row | None:
-        """The latest finished run created before `before` (for one audience, if given)."""
+    def previous_run(
+        self, before: datetime, audience: str | None = None, exclude: str | None = None
+    ) -> sqlite3.Row | None:
+        """The latest finished run created before `before` (for one audience, if given), other
+        than `exclude` (a re-run's own earlier record)."""
         for row in self.db.execute(
             "SELECT * FROM runs WHERE created < ? AND status IN ('ok', 'partial') ORDER BY created DESC",
             (before.isoformat(),),
         ):
-            if audience is None or audience in json.loads(row["audiences"]):
+            if row["id"] != exclude and (audience is None or audience in json.loads(row["audiences"])):
                 result: sqlite3.Row = row
                 return result
         return None

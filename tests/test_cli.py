@@ -295,3 +295,25 @@ def test_help_renders_for_every_command() -> None:
     for command in ([], ["run"], ["fetch"], ["feeds"]):
         result = briefing(*command, "--help")
         assert result.code == 0 and "Usage" in result.stdout
+
+
+def test_fetch_prints_a_feed_table_and_feeds_shows_health(server: Server, tmp_path: Path) -> None:
+    serve_sample(server)
+    server.add("/gone/mfa.xml", "", status=410)
+    config = write_config(tmp_path, server)
+    text = config.read_text(encoding="utf-8").replace(
+        server.url("/feeds/mfa.xml"), server.url("/gone/mfa.xml")
+    )
+    config.write_text(text, encoding="utf-8")
+    fetched = briefing("fetch", "--config", str(config), "--quiet")
+    assert fetched.code == 3
+    rows = [line.split("\t") for line in fetched.stdout.splitlines()]
+    assert rows[0] == ["feed", "status", "items", "new", "updated", "error"]
+    assert ["USTR press releases", "ok", "7", "7", "0", ""] in rows
+    gone = next(r for r in rows if r[0] == "Chinese Foreign Ministry")
+    assert gone[1] == "error" and "HTTP 410" in gone[5]
+    health = [line.split("\t") for line in briefing("feeds", "--config", str(config)).stdout.splitlines()]
+    assert health[0][:3] == ["feed", "kind", "state"]
+    states = {r[0]: r[2] for r in health[1:]}
+    assert states["Chinese Foreign Ministry"].startswith("paused: HTTP 410")
+    assert states["USTR press releases"] == "ok"

@@ -46,6 +46,11 @@ def transcript_turns(
         speaker: Speaker | None = speaker_from(text, toks, phrase)
         if speaker is not None and speaker.kind == PERSON and len(speaker.name.split()) < 2:
             speaker = references.resolve(speaker, para.start)  # "Xu:" after "Xu Hanqing:"
+        if speaker is not None and speaker.kind == PERSON and not speaker.title:
+            # "Pan Jiarui:" in "Foreign Ministry Spokesperson Pan Jiarui's Regular Press Conference"
+            titled = _answerer(title)
+            if titled.name == speaker.name:
+                speaker = titled
         named = speaker is not None and speaker.kind == PERSON and len(speaker.name.split()) >= 2
         official = speaker is not None and speaker.kind == OFFICIAL and not speaker.proper
         asking = text[para.start : para.end].rstrip().endswith("?")
