@@ -13,6 +13,7 @@ be asked for JSON that follows the same schema the code validates with.
 
 from __future__ import annotations
 
+from datetime import date as CalendarDate
 from datetime import datetime
 from typing import Literal
 
@@ -22,6 +23,17 @@ FeedStatus = Literal["ok", "not_modified", "error", "paused"]
 ResolvedBy = Literal["alias", "affiliation", "feed_default", "model", "unknown"]
 StatementKind = Literal["direct", "indirect"]
 SpeakerKind = Literal["person", "institution", "group"]
+# How much weight a source bears, from the feed kind and the speaker (analysis/sourcing.py).
+Descriptor = Literal[
+    "official_statement",
+    "official_in_media",
+    "quoted_in_release",
+    "state_media_commentary",
+    "expert_in_media",
+    "wire_report",
+    "trade_press",
+    "media_report",
+]
 
 
 class Model(BaseModel):
@@ -89,7 +101,14 @@ class Story(Model):
     topics: list[str] = Field(default_factory=list)
     minerals: list[str] = Field(default_factory=list)
     sides: list[str] = Field(default_factory=list)
-    flags: list[str] = Field(default_factory=list)
+    flags: list[str] = Field(
+        default_factory=list,
+        description="fulltext_failed, offline_fallback, analysis_failed, single_source (one outlet, "
+        "not an official release).",
+    )
+    descriptor: Descriptor | None = Field(
+        default=None, description="Kind of source of the lead report: official_statement, wire_report ..."
+    )
 
 
 class Statement(Model):
@@ -121,11 +140,25 @@ class Statement(Model):
     translation: str | None = Field(
         default=None, description="English translation of a non-English quote; `quote` keeps the original."
     )
+    descriptor: Descriptor | None = Field(
+        default=None,
+        description="Source weight from the feed kind and the speaker: official_statement, "
+        "official_in_media, quoted_in_release, state_media_commentary, expert_in_media, wire_report, "
+        "trade_press, media_report.",
+    )
+    flags: list[str] = Field(
+        default_factory=list,
+        description="single_source, unnamed_group, fulltext_failed, offline_fallback "
+        "(analysis/uncertainty.py).",
+    )
 
 
 class Position(Model):
     side: str
     statement_ids: list[str]
+    flags: list[str] = Field(
+        default_factory=list, description="media_only: no official statement behind this side's position."
+    )
 
 
 class Contrast(Model):
@@ -138,6 +171,7 @@ class Contrast(Model):
     summary: str = Field(
         default="", description="How the sides differ, written by the LLM backend from these statements only."
     )
+    flags: list[str] = Field(default_factory=list, description="one_side_only when only one side spoke.")
 
 
 class Coverage(Model):
@@ -179,6 +213,21 @@ class Development(Model):
     story_ids: list[str] = Field(default_factory=list, description="Stories of the cited statements.")
 
 
+class Judgement(Model):
+    """A key judgement: the briefing's own assessment (not a reported fact), resting on what it cites."""
+
+    text: str
+    kind: str = Field(
+        default="",
+        description="contest, measure, silence, sourcing, balance or none (from the data); model (the LLM).",
+    )
+    basis: Literal["data", "model"] = Field(
+        default="data", description="data: phrased by rules from the statements; model: written by the LLM."
+    )
+    statement_ids: list[str] = Field(default_factory=list)
+    story_ids: list[str] = Field(default_factory=list)
+
+
 class Analysis(Model):
     """What an analysis backend returns for a set of stories."""
 
@@ -196,7 +245,60 @@ class Analysis(Model):
     prompts: dict[str, str] = Field(default_factory=dict, description="Prompt template name -> sha256.")
     notes: list[str] = Field(default_factory=list, description="Run-level remarks shown in the briefing.")
     developments: list[Development] = Field(default_factory=list, description="Key developments (LLM only).")
+    judgements: list[Judgement] = Field(
+        default_factory=list, description="Key judgements by the backend; none: computed from the data."
+    )
     model: str | None = Field(default=None, description="The model that wrote the analysis, if any.")
+
+
+WatchKind = Literal["deadline", "effective", "expiry", "meeting", "publication", "event"]
+WatchStatus = Literal["upcoming", "passed", "open"]
+
+
+class WatchSource(Model):
+    """One report a watch entry rests on."""
+
+    item_id: str
+    story_id: str
+    url: str
+    source: str = Field(description="Outlet name.")
+    source_kind: str = ""
+    title: str = ""
+    published: datetime
+
+
+class WatchItem(Model):
+    """A date or deadline stated in the sources ("within 60 days", "suspended until 10 November"),
+    resolved to a calendar day from the item's publication date (analysis/watch.py)."""
+
+    id: str
+    date: CalendarDate | None = Field(
+        description="The day it falls due: the last day the phrase allows ('mid-March' -> 20 March); "
+        "null when the text names no resolvable day ('in the coming months', 'next year')."
+    )
+    when: str = Field(description="The date as a reader sees it: '5 Apr 2026', 'mid-March 2026', the phrase.")
+    approximate: bool = Field(default=False, description="The phrase names a stretch of days, not one day.")
+    earliest: CalendarDate | None = Field(
+        default=None, description="First day the phrase allows ('mid-March' -> 11 March); `date` when exact."
+    )
+    span: str = Field(default="", description="For a span counted from a start ('within 60 days'): '60 day'.")
+    raw: str = Field(description="The phrase as written: 'within 60 days', 'suspended until 10 November'.")
+    sentence: str = Field(description="The source sentence, verbatim.")
+    label: str = Field(description="What happens, in the sentence's own words.")
+    kind: WatchKind
+    status: WatchStatus = Field(
+        default="open",
+        description="Against the briefing's window end: upcoming, passed, or open (no resolvable day).",
+    )
+    item_id: str
+    story_id: str
+    url: str
+    source: str = Field(default="", description="Outlet name of the item.")
+    source_kind: str = ""
+    title: str = ""
+    published: datetime
+    also: list[WatchSource] = Field(default_factory=list, description="Other reports of the same date.")
+    carried: bool = Field(default=False, description="Found in an earlier run's items, not in this window.")
 
 
 class Window(Model):
@@ -248,7 +350,19 @@ class Briefing(Model):
     developments: list[Development] = Field(
         default_factory=list, description="Key developments from the LLM backend, each citing statements."
     )
+    judgements: list[Judgement] = Field(
+        default_factory=list, description="Three to five key judgements, each citing statements and stories."
+    )
+    flags: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Uncertainty flag -> ids it marks: statement and story ids, topic ids (one_side_only), "
+        "'topic/side' (media_only).",
+    )
     items: list[Item] = Field(default_factory=list, description="Every source item of the stories.")
+    watch: list[WatchItem] = Field(
+        default_factory=list,
+        description="What to watch: dates and deadlines from the sources, soonest first, unresolved last.",
+    )
     coverage: Coverage = Field(default_factory=Coverage)
     changes: Changes = Field(default_factory=Changes)
     sides: list[str] = Field(default_factory=list)

@@ -6,6 +6,7 @@
       3. stories: on-topic items in the window, duplicates merged              (select)
       4. analysis: summaries, statements, contrasts by the chosen backend      (analysis)
       5. the Briefing: stories + analysis + coverage + what changed            (models.Briefing)
+         + what to watch: dates and deadlines, stored and carried over        (analysis.watch)
       6. documents: every audience rendered in memory first, then written      (render)
       7. email to each audience's recipients, when asked; never twice          (deliver)
       8. the run recorded in the store so it can be re-rendered or compared    (store, history)
@@ -30,7 +31,8 @@ from pathlib import Path
 import httpx
 
 from briefing import __version__, alerts, deliver, history, render
-from briefing.analysis import coverage, get_backend
+from briefing.analysis import coverage, get_backend, watch
+from briefing.analysis.tradecraft import assess
 from briefing.changes import changes_by_audience
 from briefing.config import Audience, Config
 from briefing.errors import ExitCode, UsageError
@@ -165,7 +167,7 @@ def assemble(
         stories_failed=len(analysis.failed_stories),
         version=info.version,
     )
-    return Briefing(
+    briefing = Briefing(
         title=config.title,
         run=info,
         manifest=manifest,
@@ -175,11 +177,14 @@ def assemble(
         statements=analysis.statements,
         contrasts=analysis.contrasts,
         developments=analysis.developments,
+        judgements=analysis.judgements,
         items=used,
         coverage=coverage(summarised, analysis.statements, items, config),
         sides=config.side_names(),
         topics={t.id: t.label for t in config.topics.taxonomy},
     )
+    # Source descriptors, uncertainty flags and key judgements (computed when the backend wrote none).
+    return assess(briefing, config)
 
 
 def _span(briefing: Briefing) -> str:
@@ -295,6 +300,9 @@ def run(config: Config, options: Options) -> RunResult:
         briefing = briefing.model_copy(
             update={"changes": changes[audiences[0].name], "notes": [*briefing.notes, *feed_notes]}
         )
+        # Dates and deadlines in this window's stories, with the still-open ones from earlier runs.
+        watching = watch.update(store, stories, item_map, window, this_run)
+        briefing = briefing.model_copy(update={"watch": watching})
 
         problems = [f"feed {f.name}: {f.error}" for f in feeds if f.status in ("error", "paused")]
         problems += [f"story {sid}: {why}" for sid, why in analysis.failed_stories.items()]

@@ -107,6 +107,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE runs ADD COLUMN error TEXT;
     CREATE INDEX runs_schedule ON runs (schedule, until);
     """,
+    # 5: dates and deadlines found in items, one row per phrase (owned by briefing/analysis/watch.py).
+    """
+    CREATE TABLE watch (
+        id TEXT PRIMARY KEY,
+        item_id TEXT NOT NULL,
+        due TEXT,
+        published TEXT NOT NULL,
+        first_run TEXT NOT NULL,
+        entry TEXT NOT NULL
+    );
+    CREATE INDEX watch_due ON watch (due);
+    CREATE INDEX watch_published ON watch (published);
+    """,
 ]
 
 _ITEM_COLUMNS = (

@@ -19,7 +19,16 @@ from pypdf.generic import Destination
 
 from briefing.config import Config
 from briefing.errors import RenderError
-from briefing.models import Briefing, Changes, Contrast, Coverage, Development, Position, Statement
+from briefing.models import (
+    Briefing,
+    Changes,
+    Contrast,
+    Coverage,
+    Development,
+    Judgement,
+    Position,
+    Statement,
+)
 from briefing.render import (
     escape_markdown,
     render_document,
@@ -185,11 +194,12 @@ def test_executive_pdf_is_a_two_page_brief_with_footnotes_and_metadata(
     assert first.count("UNCLASSIFIED // FOR INTERNAL DISTRIBUTION") >= 2  # header and footer
     assert f"Page 1 of {len(reader.pages)}" in first
     assert "Critical minerals policy briefing 1\u20136 Feb 2026" in first  # running header: title, window
-    assert "BOTTOM LINE" in first and "drew the most statements" in first
+    assert "KEY JUDGEMENTS" in first and "was the most contested topic" in first
     for speaker in ("Dana Whitcombe", "Liu Wenhai", "Tom Haldane"):
         assert speaker in text
     # Sources are footnotes at the foot of the page that first cites them: outlet, date, title.
-    assert "1 USTR, 4 Feb 2026 (Government). United States and Mexico adopt 60-day Action Plan" in first
+    assert "1 U.S. Department of State, 4 Feb 2026 (Government). Secretary hosts Critical Minerals" in first
+    assert "3 USTR, 4 Feb 2026 (Government). United States and Mexico adopt 60-day Action Plan" in first
     assert "Sources" not in text  # no separate list in the PDF
     uris = link_uris(reader)
     assert "https://www.state.gov/releases/2026/02/critical-minerals-ministerial" in uris
@@ -213,7 +223,7 @@ def test_executive_stays_within_two_pages_with_many_topics(config: Config, tmp_p
     html = render_html(briefing, audience(config, "executive"), config)
     reader = _pdf(html, tmp_path / "executive.pdf", config)
     assert len(reader.pages) <= 2
-    assert "8 further topics in the analyst brief" in flat(pdf_text(reader))
+    assert "9 further topics in the analyst brief" in flat(pdf_text(reader))  # three shown
 
 
 def test_footnotes_follow_reading_order(briefing: Briefing, config: Config) -> None:
@@ -313,29 +323,48 @@ def test_flags_notes_translations_and_summaries_are_shown(briefing: Briefing, co
     assert "Offline fallback" in markdown and "Token budget reached" in markdown
 
 
-def test_bottom_line_is_computed_from_the_data(briefing: Briefing, config: Config) -> None:
+def test_a_briefing_without_judgements_gets_them_from_its_data(briefing: Briefing, config: Config) -> None:
+    assert not briefing.judgements  # as a run stored before key judgements existed
     html = render_html(briefing, audience(config, "executive"), config)
     points = re.findall(r'<ol class="judgements">(.*?)</ol>', html, flags=re.S)[0]
     items = re.findall(r"<li>(.*?)</li>", points, flags=re.S)
     assert 3 <= len(items) <= 5
     assert items[0].startswith(
-        "Price floors and reference prices drew the most statements (6), from all sides"
+        "Price floors and reference prices was the most contested topic this period (United States 4, "
+        "China 2 statements): Dana Whitcombe (Department of State) said “A reference price"
     )
-    assert any("One side only on 1 topic: Stockpiling (United States only)" in i for i in items)
-    assert any("United States was the most quoted side" in i for i in items)
-    assert any("Since the previous briefing: 2 new stories; new topic: Stockpiling" in i for i in items)
-    assert all('class="fn"' in i or "sup" in i for i in items[:2])  # cited
+    assert any(
+        "A new measure was announced: “United States and Mexico adopt 60-day Action Plan" in i for i in items
+    )
+    assert any("Coverage is uneven: the United States accounts for 6 of 11 statements" in i for i in items)
+    assert all('class="fn"' in i or 'class="ref"' in i for i in items)  # every judgement cites its sources
+    assert "The briefing's assessments, drawn by rules from the cited statements;" in html
 
 
-def test_model_developments_become_the_bottom_line(briefing: Briefing, config: Config) -> None:
-    briefing.developments = [
-        Development(text="Washington pairs price floors with a stockpile.", statement_ids=["st-01", "st-05"]),
-        Development(text="Beijing casts the floors as a small circle.", statement_ids=["st-06"]),
+def test_model_judgements_are_marked_as_the_models(briefing: Briefing, config: Config) -> None:
+    briefing.judgements = [
+        Judgement(
+            text="Washington pairs price floors with a stockpile.",
+            kind="model",
+            basis="model",
+            statement_ids=["st-01", "st-05"],
+        ),
+        Judgement(text="Beijing casts the floors as a small circle.", basis="model", statement_ids=["st-06"]),
     ]
     html = render_html(briefing, audience(config, "executive"), config)
     assert "Washington pairs price floors with a stockpile." in html
-    assert "drew the most statements" not in html
-    assert "Written by the model from the cited statements" in html
+    assert "most contested topic" not in html
+    assert "written by the model from the cited statements only and checked by code" in html
+
+
+def test_developments_of_an_older_run_become_its_judgements(briefing: Briefing, config: Config) -> None:
+    briefing.developments = [
+        Development(text="Washington pairs price floors with a stockpile.", statement_ids=["st-01", "st-05"]),
+    ]
+    html = render_html(briefing, audience(config, "analyst"), config)
+    box = re.findall(r'<ol class="judgements">(.*?)</ol>', html, flags=re.S)[0]
+    assert "Washington pairs price floors with a stockpile." in box
+    assert "Developments reported" in html
 
 
 def test_standalone_html_inlines_the_stylesheet_and_lists_sources(briefing: Briefing, config: Config) -> None:
@@ -422,7 +451,7 @@ def test_a_new_audience_is_a_template_named_in_config(briefing: Briefing, tmp_pa
     reader = _pdf(html, tmp_path / "minister.pdf", config)
     text = flat(pdf_text(reader))
     assert "FOR THE MINISTER" in text and "MINISTER ONLY" in text
-    assert "drew the most statements" in text
+    assert "was the most contested topic" in text
     assert len(reader.pages) == 1
 
 

@@ -34,7 +34,7 @@ _INSTITUTION_WORDS = INSTITUTION_HEADS | DOCUMENT_HEADS | OFFICIAL_HEADS
 _NAME = re.compile(r"^(?:[A-Z][\w'’-]*\.?)(?:\s+[A-Z][\w'’-]*\.?){0,3}$")
 
 
-def _speaker_rank(statement: Statement) -> int:
+def speaker_rank(statement: Statement) -> int:
     """2 for a named person, 1 for an institution or official, 0 for unnamed groups ("experts")."""
     if statement.speaker_kind is not None:
         return {"person": 2, "institution": 1, "group": 0}[statement.speaker_kind]
@@ -55,7 +55,7 @@ def _speaker_rank(statement: Statement) -> int:
 def _strength(statement: Statement, topic_hits: int) -> float:
     words = len(statement.quote.split())
     direct = 3.0 if statement.kind == "direct" else 0.0
-    return direct + 1.5 * _speaker_rank(statement) + min(words, 40) / 20 + 0.5 * min(topic_hits, 3)
+    return direct + 1.5 * speaker_rank(statement) + min(words, 40) / 20 + 0.5 * min(topic_hits, 3)
 
 
 def build_contrasts(statements: list[Statement], config: Config) -> list[Contrast]:

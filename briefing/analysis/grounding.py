@@ -85,6 +85,22 @@ _GENERIC_SPEAKER = words(
     bureau press release statement chinese china us u s american united states european japanese
     mexican national state foreign affairs trade"""
 )
+# Words a key judgement may use to assess what its statements show (weight, agreement, silence),
+# as stems; entities, numbers and sides still have to come from the cited statements.
+_JUDGEMENT_WORDS = frozenset(
+    w[:5]
+    for w in words(
+        """stance stances rests relies rely official media commentary weight weighs source sources
+        single silent silence pressed presses disagree disagreement diverge diverges divergence agree
+        agreement contested contest measure measures announced announces signal signals suggest
+        suggests likely indicates indicate shows show appears reject rejects rejected oppose opposes
+        opposed support supports backed backs frame frames framing both neither only while whereas
+        sharply clearly firmly remain remains position positions line lines government governments
+        defend defends defended criticise criticises criticize criticizes criticized dismiss dismisses
+        emphasise emphasises emphasize emphasizes insist insists warning warnings concern concerns"""
+    )
+    if len(w) >= 4
+)
 MIN_QUOTE_CHARS = 12
 SUMMARY_SUPPORT = 0.6
 SYNTHESIS_SUPPORT = 0.8
@@ -365,7 +381,13 @@ class Grounder:
 
     # -- synthesis ---------------------------------------------------------------------------
 
-    def synthesis_problem(self, text: str, cited: list[Statement], allowed: set[str]) -> str | None:
+    def judgement_problem(self, text: str, cited: list[Statement], allowed: set[str]) -> str | None:
+        """Why a key judgement is not kept: the synthesis checks, allowing the words of assessment."""
+        return self.synthesis_problem(text, cited, allowed, _JUDGEMENT_WORDS)
+
+    def synthesis_problem(
+        self, text: str, cited: list[Statement], allowed: set[str], extra: frozenset[str] = frozenset()
+    ) -> str | None:
         """Why a development or contrast summary citing `cited` (out of `allowed` ids) is not kept."""
         if not text.strip():
             return "empty"
@@ -388,6 +410,6 @@ class Grounder:
             f"{s.actor or ''}"
             for s in cited
         )
-        if support(text, evidence, self.vocabulary) < SYNTHESIS_SUPPORT:
+        if support(text, evidence, self.vocabulary | extra) < SYNTHESIS_SUPPORT:
             return "unsupported"
         return None

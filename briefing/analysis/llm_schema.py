@@ -1,7 +1,8 @@
 """What the model is asked to return, as pydantic models; the JSON Schema sent comes from them.
 
     StoryReply      one call per story: summary sentences with their evidence, attributed statements
-    SynthesisReply  one call per run: key developments and per-topic contrasts, citing statement ids
+    SynthesisReply  one call per run: key developments, per-topic contrasts and key judgements, citing
+                    statement ids (and story ids, for judgements)
 
 The same classes validate the reply, so the schema the model sees and the checks the code runs
 cannot drift apart. Every field is required (nullable where it may be empty), as OpenAI's strict
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Reply(BaseModel):
@@ -61,9 +62,17 @@ class ContrastReply(_Reply):
     statement_ids: list[str]
 
 
+class JudgementReply(_Reply):
+    text: str
+    statement_ids: list[str]
+    story_ids: list[str]
+
+
 class SynthesisReply(_Reply):
     developments: list[DevelopmentReply]
     contrasts: list[ContrastReply]
+    # Required in the schema sent; a reply without it (an older cached one) still validates.
+    judgements: list[JudgementReply] = Field(default_factory=list)
 
 
 def _strict(node: Any) -> Any:

@@ -4,8 +4,9 @@
             ──> StoryReply, validated (llm_schema) ──> grounding.Grounder: statements and summary
                 sentences that fail a check are dropped and counted
     failed, over budget or past the deadline ──> the offline backend, stories labelled
-    checked statements ──> build_contrasts ──> one synthesis request (synthesis.j2): key developments
-                and a sentence per contrast, grounded against the statements they cite
+    checked statements ──> build_contrasts ──> one synthesis request (synthesis.j2): key developments,
+                a sentence per contrast and the key judgements, grounded against the statements
+                they cite (a judgement citing an unknown statement or story is dropped)
 
 Every request is looked up in the store's `llm_cache` first (llm_cache.py); a reply that cannot be
 used (cut off, not JSON, off-schema, a refusal, empty) gets one repair request, then the story goes
@@ -24,18 +25,19 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from briefing.analysis import build_contrasts, get_backend, llm_cache, register
+from briefing.analysis import build_contrasts, get_backend, llm_cache, register, sourcing
 from briefing.analysis.grounding import Grounder
 from briefing.analysis.llm_client import CallFailed, CallUsage, Client, Ledger, Reply, clean_content
 from briefing.analysis.llm_client import estimate_tokens as estimate
 from briefing.analysis.llm_schema import StoryReply, SynthesisReply, json_schema
 from briefing.analysis.prompting import Prompts, blanked, material
 from briefing.config import DEFAULT_PRICES, Config, OpenAISettings
-from briefing.models import Analysis, Contrast, Development, Item, Statement, Story, Usage
+from briefing.models import Analysis, Contrast, Development, Item, Judgement, Statement, Story, Usage
 from briefing.store import Store
 
 MAX_STATEMENTS = 8
 MAX_DEVELOPMENTS = 6
+MAX_JUDGEMENTS = 5
 SYNTHESIS_PER_SIDE = 4  # statements per side and topic shown to the synthesis request
 
 
@@ -286,13 +288,15 @@ class _Run:
         fallback = [s for s in stories if s.id in failed or s.id in over_budget]
         self._offline(fallback, need_summary, summaries, statements, failed)
         contrasts = build_contrasts(statements, self.config)
-        developments, contrasts = self._synthesis(statements, contrasts)
+        self.story_ids = {s.id for s in stories}
+        developments, contrasts, judgements = self._synthesis(statements, contrasts)
         self._notes(stories, failed, over_budget, need_summary)
         return Analysis(
             summaries=summaries,
             statements=statements,
             contrasts=contrasts,
             developments=developments,
+            judgements=judgements,
             failed_stories=failed,
             fallback_stories=[s.id for s in fallback],
             dropped=dict(sorted(self.grounder.dropped.items())),
@@ -332,10 +336,13 @@ class _Run:
 
     def _synthesis(
         self, statements: list[Statement], contrasts: list[Contrast]
-    ) -> tuple[list[Development], list[Contrast]]:
+    ) -> tuple[list[Development], list[Contrast], list[Judgement]]:
         if not self.settings.synthesis or not contrasts or (self.stopped or "").startswith("endpoint"):
-            return [], contrasts
+            return [], contrasts, []
         by_id = {s.id: s for s in statements}
+        source = {
+            s.id: sourcing.label(s.descriptor) for s in sourcing.describe(statements, self.items, self.config)
+        }
         chosen: list[str] = []
         for contrast in contrasts:
             for position in contrast.positions:
@@ -346,10 +353,12 @@ class _Run:
             statements=[
                 {
                     "id": s.id,
+                    "story": s.story_id,
                     "side": _attr(s.side),
                     "speaker": _attr(s.speaker),
                     "actor": _attr(s.actor),
                     "topic": _attr(s.topic),
+                    "source": source.get(s.id, ""),
                     "quote": _attr(s.quote),
                     "translation": _attr(s.translation),
                 }
@@ -358,6 +367,7 @@ class _Run:
             topics={t.id: t.label for t in self.config.topics.taxonomy},
             contrasts=contrasts,
             max_developments=MAX_DEVELOPMENTS,
+            max_judgements=MAX_JUDGEMENTS,
         )
         job = Job(
             name="synthesis",
@@ -370,13 +380,13 @@ class _Run:
         if reply is None:
             if self.stopped is not None or self.client.remaining() <= 0:
                 self.notes.append("Key developments were not written: the model was no longer called.")
-                return [], contrasts
+                return [], contrasts, []
             outcome = self._run_job(job, reserved=False)
             self._store(job, outcome)
             reply = outcome.reply
             if reply is None:
                 self.notes.append(f"Key developments were not written: {outcome.error}.")
-                return [], contrasts
+                return [], contrasts, []
         assert isinstance(reply, SynthesisReply)
         allowed = set(chosen)
         developments = []
@@ -403,7 +413,39 @@ class _Run:
             contrasts[by_topic[c.topic]] = contrast.model_copy(
                 update={"summary": " ".join(c.summary.split())}
             )
-        return developments, contrasts
+        return developments, contrasts, self._judgements(reply, by_id, allowed)
+
+    def _judgements(
+        self, reply: SynthesisReply, by_id: dict[str, Statement], allowed: set[str]
+    ) -> list[Judgement]:
+        """The model's key judgements whose every cited statement and story exists and was shown to
+        it, and whose words its statements support; the rest are dropped and counted."""
+        kept = []
+        for j in reply.judgements[:MAX_JUDGEMENTS]:
+            if any(i not in by_id or i not in allowed for i in j.statement_ids) or any(
+                i not in self.story_ids for i in j.story_ids
+            ):
+                self.grounder.drop("judgement:unknown_id")
+                continue
+            problem = self.grounder.judgement_problem(j.text, [by_id[i] for i in j.statement_ids], allowed)
+            if problem:
+                self.grounder.drop(f"judgement:{problem}")
+                continue
+            stories = [by_id[i].story_id for i in j.statement_ids] + j.story_ids
+            kept.append(
+                Judgement(
+                    text=" ".join(j.text.split()),
+                    kind="model",
+                    basis="model",
+                    statement_ids=list(dict.fromkeys(j.statement_ids)),
+                    story_ids=list(dict.fromkeys(stories)),
+                )
+            )
+        if not kept:
+            self.notes.append(
+                "The model wrote no usable key judgements; the key judgements were computed from the data."
+            )
+        return kept
 
     def _cited(self, text: str, ids: list[str], by_id: dict[str, Statement], allowed: set[str]) -> str | None:
         if any(i not in by_id or i not in allowed for i in ids):

@@ -1,9 +1,11 @@
 """Briefing + Audience -> the variables a template sees.
 
 Templates get the Briefing itself plus ready-made views of it: sides with their colours and
-counts, the contrast rows ordered by weight, statements grouped by story, the bottom-line
-judgements, charts, the manifest, and ``ref`` / ``footnote`` helpers that number sources in
-reading order. Nothing here writes markup from untrusted text except through ``Markup.format``.
+counts, the contrast rows ordered by weight (each cell with its position's flags), statements
+grouped by story, the key judgements and the uncertainty ``caveats``, ``legend(rows)`` and
+``legend_all`` for the uncertainty markers, charts, the manifest, and ``ref`` / ``footnote``
+helpers that number sources in reading order. Nothing here writes markup from untrusted text
+except through ``Markup.format``.
 """
 
 from __future__ import annotations
@@ -15,14 +17,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from briefing import __version__
+from briefing.analysis.tradecraft import assess, needs_assessment
 from briefing.config import Audience, Config
-from briefing.models import Briefing, Contrast, FeedResult, Manifest, Statement, Story
+from briefing.models import Briefing, Contrast, FeedResult, Manifest, Statement, Story, WatchItem, WatchSource
 from briefing.render import charts
-from briefing.render.filters import format_window, kind_label, slug
-from briefing.render.judgements import key_judgements
+from briefing.render.filters import MARKED_FLAGS, flag_label, format_window, kind_label, slug
+from briefing.render.judgements import caveats, key_judgements
 from briefing.render.sources import SourceIndex
 
 UNATTRIBUTED = "Unattributed"
+WATCH_KINDS = {
+    "deadline": "deadline",
+    "effective": "takes effect",
+    "expiry": "expires",
+    "meeting": "meeting",
+    "publication": "publication",
+    "event": "event",
+}
+NOTED_FLAGS = ("analysis_failed", "offline_fallback", "fulltext_failed")
 _DEFAULT_SIDE_COLOR = "#555555"
 _PALETTE = ("#1d3f73", "#a4262c", "#2b6e4f", "#8a5a00", "#5b3f86", "#00677f")
 _UNATTRIBUTED_COLOR = "#6b6b6b"
@@ -58,6 +70,7 @@ class Cell:
 
     side: SideView
     statements: list[Statement]
+    flags: tuple[str, ...] = ()  # media_only: no official statement behind this position
 
     @property
     def lead(self) -> Statement | None:
@@ -127,11 +140,13 @@ def contrast_rows(briefing: Briefing, sides: list[SideView]) -> list[ContrastRow
     by_id = {s.id: s for s in briefing.statements}
     rows = []
     for contrast in briefing.contrasts:
-        by_side = {p.side: p.statement_ids for p in contrast.positions}
-        cells = [
-            Cell(side, lead_order(by_id[i] for i in by_side.get(side.name, []) if i in by_id))
-            for side in sides
-        ]
+        by_side = {p.side: p for p in contrast.positions}
+        cells = []
+        for side in sides:
+            position = by_side.get(side.name)
+            ids = position.statement_ids if position is not None else []
+            flags = tuple(position.flags) if position is not None else ()
+            cells.append(Cell(side, lead_order(by_id[i] for i in ids if i in by_id), flags))
         rows.append(ContrastRow(contrast, cells, sum(len(c.statements) for c in cells)))
     # Most-discussed topics first; ties keep the analysis' order (sorted() is stable).
     return sorted(rows, key=lambda r: -r.statements)
@@ -218,6 +233,27 @@ def _charts(briefing: Briefing, sides: list[SideView]) -> dict[str, Any]:
     }
 
 
+def _legend(flags: Iterable[str]) -> list[tuple[str, str]]:
+    """(marker, what it means) for the marked flags among `flags`, in legend order."""
+    present = set(flags)
+    return [
+        (flag_label(f, True), flag_label(f).partition(": ")[2] or flag_label(f))
+        for f in MARKED_FLAGS
+        if f in present
+    ]
+
+
+def legend(rows: Iterable[ContrastRow], per_cell: int = 1) -> list[tuple[str, str]]:
+    """The legend of the markers a contrast table shows: its cells' flags and those of the first
+    `per_cell` statements of each cell."""
+    return _legend(
+        flag
+        for row in rows
+        for cell in row.cells
+        for flag in [*cell.flags, *(f for st in cell.statements[:per_cell] for f in st.flags)]
+    )
+
+
 def _by_flag(stories: list[Story]) -> dict[str, list[Story]]:
     found: dict[str, list[Story]] = {}
     for story in stories:
@@ -233,6 +269,8 @@ def template_context(
 
     ``markdown`` switches ``ref`` and ``footnote`` to Markdown (a bracketed number).
     """
+    if needs_assessment(briefing):  # stored before descriptors and key judgements, or built by hand
+        briefing = assess(briefing, config)
     sides = side_views(briefing, config)
     side_by_name = {s.name: s for s in sides}
     unattributed = SideView(UNATTRIBUTED, slug(UNATTRIBUTED), _UNATTRIBUTED_COLOR)
@@ -252,6 +290,11 @@ def template_context(
 
     def show(section: str) -> bool:
         return not audience.sections or section in audience.sections
+
+    def watch_report(entry: WatchItem) -> WatchItem | WatchSource:
+        """The report of a watch entry to cite: one the reader has already met, else its lead."""
+        reports: list[WatchItem | WatchSource] = [entry, *entry.also]
+        return next((r for r in reports if index.is_cited(r.item_id)), entry)
 
     problem_feeds: list[FeedResult] = [f for f in briefing.feeds if f.status in ("error", "paused")]
     window = briefing.run.window
@@ -278,10 +321,16 @@ def template_context(
         "contrast_rows": table_rows,
         "gap_rows": gap_rows,
         "top_contrasts": table_rows[:3],
-        "judgements": key_judgements(briefing, sides, table_rows, gap_rows),
+        "judgements": key_judgements(briefing),
+        "caveats": caveats(briefing),
+        "legend": legend,
+        "legend_all": _legend(briefing.flags),
+        "marked_flags": MARKED_FLAGS,
+        "noted_flags": NOTED_FLAGS,
         "new_stories": [story_by_id[i] for i in briefing.changes.new_stories if i in story_by_id],
         "new_topics": [briefing.topics.get(t, t) for t in briefing.changes.new_topics],
-        "flagged_stories": [s for s in briefing.stories if s.flags],
+        # Stories whose analysis is weaker than the rest, for the notes box (single source is a marker).
+        "flagged_stories": [s for s in briefing.stories if set(s.flags) & set(NOTED_FLAGS)],
         "stories_by_flag": _by_flag(briefing.stories),
         "unattributed_statements": sum(1 for s in briefing.statements if s.side not in side_by_name),
         "source": index.cite,
@@ -294,5 +343,17 @@ def template_context(
         "stale_feeds": [f for f in briefing.feeds if f.stale],
         "ok_feeds": [f for f in briefing.feeds if f.status in ("ok", "not_modified")],
         "by_source_kind": dict(briefing.coverage.by_source_kind),
+        # What to watch (analysis/watch.py): soonest first; passed and undated ones are marked.
+        "watch_upcoming": [w for w in briefing.watch if w.status == "upcoming"],
+        # Not begun by the window end ("talks next week" in a fortnight-old item is under way or over).
+        "watch_ahead": [
+            w
+            for w in briefing.watch
+            if w.status == "upcoming" and (w.earliest or w.date or window.until.date()) >= window.until.date()
+        ],
+        "watch_passed": [w for w in briefing.watch if w.status == "passed"],
+        "watch_open": [w for w in briefing.watch if w.status == "open"],
+        "watch_report": watch_report,
+        "watch_kind": WATCH_KINDS,
         **_charts(briefing, sides),
     }

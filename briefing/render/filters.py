@@ -14,6 +14,7 @@ from urllib.parse import quote, urlsplit
 
 from markupsafe import Markup
 
+from briefing.analysis.sourcing import LABELS as DESCRIPTOR_LABELS
 from briefing.models import Statement
 
 _DASH = "\u2013"
@@ -34,6 +35,10 @@ FLAG_LABELS = {
     "bad_date": "Date unreadable: dated when first seen",
     "undated": "Undated: dated when first seen",
     "future_date": "Dated in the future by the source",
+    "single_source": "Single source: found in one outlet only, and not an official release",
+    "unnamed_group": "Unnamed source: attributed only to an unnamed group (“experts said”)",
+    "media_only": "Media only: no official statement behind this side's position, only media commentary",
+    "one_side_only": "One side only: no other side was found speaking on this topic",
 }
 SHORT_FLAG_LABELS = {
     "offline_fallback": "offline fallback",
@@ -43,7 +48,20 @@ SHORT_FLAG_LABELS = {
     "bad_date": "date uncertain",
     "undated": "date uncertain",
     "future_date": "future date",
+    "single_source": "single source",
+    "unnamed_group": "unnamed source",
+    "media_only": "media only",
+    "one_side_only": "one side only",
 }
+# Flags shown as markers beside statements, stories and positions, in this order in a legend.
+MARKED_FLAGS = (
+    "single_source",
+    "unnamed_group",
+    "media_only",
+    "fulltext_failed",
+    "offline_fallback",
+    "analysis_failed",
+)
 
 
 def format_date(value: datetime | date | None) -> str:
@@ -92,6 +110,11 @@ def kind_label(kind: str) -> str:
 def flag_label(flag: str, short: bool = False) -> str:
     labels = SHORT_FLAG_LABELS if short else FLAG_LABELS
     return labels.get(flag, str(flag).replace("_", " "))
+
+
+def descriptor_label(descriptor: str | None) -> str:
+    """ "official statement", "state-media commentary" ...: the kind of source behind a quote."""
+    return DESCRIPTOR_LABELS.get(descriptor or "", "")
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

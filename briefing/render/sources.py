@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 
-from briefing.models import Briefing
+from briefing.models import Briefing, WatchItem, WatchSource
 from briefing.render.filters import MarkdownText, format_date, http_url, kind_label, url_host
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -145,4 +145,19 @@ def _records(briefing: Briefing) -> dict[str, _Record]:
             )
     for st in briefing.statements:
         records.setdefault(st.item_id, _Record(st.item_id, st.item_id, "", "", http_url(st.url), _EPOCH))
+    # Watch entries carried over from earlier runs cite items outside this window's stories.
+    for entry in briefing.watch:
+        reports: list[WatchItem | WatchSource] = [entry, *entry.also]
+        for report in reports:
+            records.setdefault(
+                report.item_id,
+                _Record(
+                    report.item_id,
+                    report.title,
+                    report.source,
+                    report.source_kind,
+                    http_url(report.url),
+                    report.published,
+                ),
+            )
     return records

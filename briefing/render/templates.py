@@ -61,6 +61,7 @@ def _common_filters() -> dict[str, Callable[..., Any]]:
         "slug": filters.slug,
         "kind_label": filters.kind_label,
         "flag_label": filters.flag_label,
+        "descriptor_label": filters.descriptor_label,
         "plural": filters.plural,
         "percent": filters.percent,
         "clip": filters.clip,
