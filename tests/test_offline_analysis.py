@@ -607,6 +607,27 @@ def test_side_from_affiliation_only() -> None:
     assert st.organization == "Tsinghua University"
 
 
+@pytest.mark.parametrize(
+    ("speaker", "side"),
+    [
+        ("Anke Vogel, head of purchasing at a Munich-based magnet maker,", "Partners"),
+        ("Sun Qiang, a manager at a refinery in Zhuzhou,", "China"),
+        ("Raul Medina, who runs a Zacatecas-based mining cooperative,", "Partners"),
+        ("Under Secretary for Industry and Security Dana Holt", "United States"),
+        ("Aiko Mori, an analyst at a Nagoya trading house,", "Partners"),
+        ("Carl Boyd, a Boise-based geologist,", "United States"),
+        ("Rosa Flores, a trade lawyer from Guerrero,", "Partners"),
+        # A surname that is also a place is not a place; a city outside every side places no side.
+        ("Maria Guerrero, a trade lawyer,", None),
+        ("Ted Marsh, a Perth-based analyst,", None),
+    ],
+)
+def test_side_from_a_place_or_office_in_the_gazetteer(speaker: str, side: str | None) -> None:
+    st = only(statements(f"{speaker} said the price floor would not survive the first market downturn."))
+    assert st.side == side
+    assert st.resolved_by == ("affiliation" if side else "unknown")
+
+
 def test_affiliation_prefers_an_actor_only_of_the_same_kind_of_body() -> None:
     found = statements(
         "Li Haidong, a professor at the China Foreign Affairs University, said the plan would fail. "

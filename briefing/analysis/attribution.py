@@ -11,7 +11,9 @@ Rules, in order (the first that decides wins, and is recorded as `resolved_by`):
                 smelter") -> China; USTR, a US department, the White House, "Washington-based",
                 "American", "a Republican from Ohio" -> United States; the European Commission, EU,
                 Brussels, an EU member state ("Dutch", "Bavarian"; not its trading ports), Japan, METI,
-                Tokyo, Mexico -> Partners (or a side named after that country or bloc).
+                Tokyo, Mexico -> Partners (or a side named after that country or bloc). The places and
+                public bodies of the gazetteer in briefing/analysis/places.py count the same way
+                ("Munich-based", "a smelter in Lengshuijiang", "Under Secretary for Industry and Security").
                 Institutions of work ("at Tsinghua University") count before nationality words, and the
                 speaker's name before the description. A configured actor of that side whose
                 organisation words match is preferred.
@@ -30,6 +32,7 @@ from dataclasses import dataclass
 
 from briefing.analysis.lexicon import HEADS, INSTITUTION_HEADS, ORG_WORDS, words
 from briefing.analysis.phrases import INSTITUTION, OFFICIAL, Speaker
+from briefing.analysis.places import BASED_ONLY, BODIES, HUBS, PLACES, alternation
 from briefing.analysis.text import UPPER
 from briefing.config import Actor, Config
 from briefing.models import ResolvedBy
@@ -66,8 +69,24 @@ _CHINA_PLACES = (
     r"Heilongjiang|Henan|Hubei|Hunan|Jiangsu|Jiangxi|Jilin|Liaoning|Qinghai|Shaanxi|Shandong|Shanxi|"
     r"Sichuan|Yunnan|Zhejiang|Inner\s+Mongolia|Ningxia|Xinjiang)"
 )
+_SUFFIXED = r"(?:-based|\s+(?:[Pp]refecture|[Pp]rovince|[Ss]tate|[Cc]ounty|[Cc]ity))"
+
+
+def _gazetteer(region: str) -> list[str]:
+    """Strong markers from the gazetteer (briefing/analysis/places.py): its bodies and offices, any of
+    its places as "X-based" or "X Prefecture", and the ambiguous ones after "in" or "from"."""
+    places = PLACES.get(region, ()) + BASED_ONLY.get(region, ()) + HUBS.get(region, ())
+    markers = [alternation(BODIES[region])] if region in BODIES else []
+    if places:
+        markers.append(alternation(places) + _SUFFIXED)
+    if BASED_ONLY.get(region):
+        markers.append(r"(?:in|from)\s+" + alternation(BASED_ONLY[region]))
+    return markers
+
+
 _STRONG = {
     "china": [
+        *_gazetteer("china"),
         r"Tsinghua",
         r"Peking\s+University",
         r"Renmin",
@@ -113,6 +132,7 @@ _STRONG = {
         r"中国社会科学院|北京大学|清华大学|中国人民大学|复旦大学|外交部|商务部|国务院|中方|中国(?:专家|学者|官员)",
     ],
     "us": [
+        *_gazetteer("us"),
         r"USTR",
         rf"{_US}\s+Trade\s+Representative",
         r"Office\s+of\s+the\s+(?:U\.S\.|US|United\s+States)\s+Trade\s+Representative",
@@ -152,11 +172,13 @@ _STRONG = {
         r"\((?:R|D)-[A-Z][a-z]+\.?\)",
     ],
     "eu": [
+        *_gazetteer("eu"),
         r"European\s+(?:Commission|Union|Parliament|Council)",
         r"Brussels-based",
         r"Commission\s+(?:President|Vice-President|spokesperson|spokesman|spokeswoman)",
     ],
     "japan": [
+        *_gazetteer("japan"),
         r"METI",
         r"Ministry\s+of\s+Economy,\s+Trade\s+and\s+Industry",
         r"Tokyo-based",
@@ -164,6 +186,7 @@ _STRONG = {
         r"Japan\s+Organization\s+for\s+Metals",
     ],
     "mexico": [
+        *_gazetteer("mexico"),
         r"Mexico\s+City-based",
         r"Secretar[ií]a\s+de\s+Econom[ií]a",
         r"C[aá]mara\s+Minera\s+de\s+M[eé]xico",
@@ -171,13 +194,45 @@ _STRONG = {
     ],
 }
 _WEAK = {
-    "china": [r"China(?:'s|’s)?", r"Chinese", r"Beijing", _CHINA_PLACES, r"中国|北京"],
-    "us": [r"U\.S\.A?\.?", r"USA?", r"United\s+States", r"America", r"Washington", r"美国|美方|华盛顿"],
-    "eu": [r"EU", r"E\.U\.", r"Europe(?:an)?", r"Brussels", r"Commission", _EU_MEMBERS, "欧盟|欧洲|布鲁塞尔"],
-    "japan": [r"Japan(?:ese)?", r"Tokyo", r"日本|日方|东京"],
-    "mexico": [r"Mexic(?:o|an)", r"M[eé]xico", r"Monterrey", r"Guadalajara", r"墨西哥"],
+    "china": [
+        r"China(?:'s|’s)?",
+        r"Chinese",
+        r"Beijing",
+        _CHINA_PLACES,
+        alternation(PLACES["china"]),
+        r"中国|北京",
+    ],
+    "us": [
+        r"U\.S\.A?\.?",
+        r"USA?",
+        r"United\s+States",
+        r"America",
+        r"Washington",
+        alternation(PLACES["us"]),
+        r"美国|美方|华盛顿",
+    ],
+    "eu": [
+        r"EU",
+        r"E\.U\.",
+        r"Europe(?:an)?",
+        r"Brussels",
+        r"Commission",
+        _EU_MEMBERS,
+        alternation(PLACES["eu"]),
+        "欧盟|欧洲|布鲁塞尔",
+    ],
+    "japan": [r"Japan(?:ese)?", r"Tokyo", alternation(PLACES["japan"]), r"日本|日方|东京"],
+    "mexico": [
+        r"Mexic(?:o|an)",
+        r"M[eé]xico",
+        r"Monterrey",
+        r"Guadalajara",
+        alternation(PLACES["mexico"]),
+        r"墨西哥",
+    ],
     # Speakers placed elsewhere stay unknown, whatever the feed.
     "other": [
+        alternation(PLACES["other"]),
         r"India(?:n)?",
         r"Russia(?:n)?",
         r"(?:South\s+)?Korea(?:n)?",

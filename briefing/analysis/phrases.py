@@ -134,7 +134,9 @@ def _valid_words(toks: Sequence[Token]) -> bool:
             continue
         bare = tok.bare
         if tok.cap:
-            if bare in lx.CAP_STOP or not CAP_WORD.fullmatch(tok.text.strip(QUOTE_MARKS)):
+            # "Under Secretary for Industry and Security": "Under" opens a title, not a clause.
+            title = bare == "under" and i + 1 < len(toks) and toks[i + 1].bare == "secretary"
+            if (bare in lx.CAP_STOP and not title) or not CAP_WORD.fullmatch(tok.text.strip(QUOTE_MARKS)):
                 return False
             continue
         if bare in lx.CONNECTORS:
