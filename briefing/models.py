@@ -228,6 +228,16 @@ class Judgement(Model):
     story_ids: list[str] = Field(default_factory=list)
 
 
+class AudienceSynthesis(Model):
+    """One audience's synthesis, written in its tone (LLM backend); its briefing shows these."""
+
+    developments: list[Development] = Field(default_factory=list)
+    judgements: list[Judgement] = Field(
+        default_factory=list, description="None in an Analysis when the model's failed: the data's."
+    )
+    contrasts: dict[str, str] = Field(default_factory=dict, description="topic id -> contrast sentence")
+
+
 class Analysis(Model):
     """What an analysis backend returns for a set of stories."""
 
@@ -247,6 +257,9 @@ class Analysis(Model):
     developments: list[Development] = Field(default_factory=list, description="Key developments (LLM only).")
     judgements: list[Judgement] = Field(
         default_factory=list, description="Key judgements by the backend; none: computed from the data."
+    )
+    syntheses: dict[str, AudienceSynthesis] = Field(
+        default_factory=dict, description="audience name -> its own synthesis (LLM backend)."
     )
     model: str | None = Field(default=None, description="The model that wrote the analysis, if any.")
 
@@ -352,6 +365,10 @@ class Briefing(Model):
     )
     judgements: list[Judgement] = Field(
         default_factory=list, description="Three to five key judgements, each citing statements and stories."
+    )
+    syntheses: dict[str, AudienceSynthesis] = Field(
+        default_factory=dict,
+        description="audience name -> the developments, judgements and contrast sentences in its own tone.",
     )
     flags: dict[str, list[str]] = Field(
         default_factory=dict,

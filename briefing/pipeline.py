@@ -178,6 +178,7 @@ def assemble(
         contrasts=analysis.contrasts,
         developments=analysis.developments,
         judgements=analysis.judgements,
+        syntheses=analysis.syntheses,
         items=used,
         coverage=coverage(summarised, analysis.statements, items, config),
         sides=config.side_names(),
@@ -283,7 +284,8 @@ def run(config: Config, options: Options) -> RunResult:
         stage(f"analysing {len(stories)} stories")
         if "pdf" in formats:  # the PDF worker starts up (about half a second) while the analysis runs
             render.start_worker(render.render_limits(config))
-        analysis = backend.analyse(stories, item_map, config)
+        # The backend sees only the audiences of this run (the LLM one writes a synthesis for each).
+        analysis = backend.analyse(stories, item_map, config.model_copy(update={"audiences": audiences}))
 
         info = RunInfo(
             id=this_run,

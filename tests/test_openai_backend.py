@@ -356,7 +356,14 @@ def test_model_analysis_reaches_the_briefing_grounded_and_accounted(env: Callabl
     assert (b.run.usage.prompt_tokens, b.run.usage.completion_tokens) == (prompt, completion)
     assert b.run.usage.estimated_cost == round((prompt * 0.15 + completion * 0.60) / 1e6, 6)
     assert b.manifest is not None
-    assert set(b.manifest.prompts) == {"system.j2", "story.j2", "synthesis.j2"}
+    # The synthesis in the analyst audience's tone; no model judgements: worded from the data.
+    assert set(b.manifest.prompts) == {
+        "system.j2",
+        "story.j2",
+        "synthesis.j2",
+        "tone/analyst.j2",
+        "judgements.j2",
+    }
     assert all(len(h) == 64 for h in b.manifest.prompts.values())
     # The key goes to the server and nowhere else.
     assert all(r.headers.get("authorization") == f"Bearer {KEY}" for r in e.fake.requests)

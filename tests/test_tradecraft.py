@@ -535,7 +535,8 @@ def test_model_judgements_citing_unknown_ids_are_dropped_and_counted(model: Call
     assert [(j.basis, j.kind) for j in b.judgements] == [("model", "model")]
     ashby = r.said_by("Karen Ashby")
     assert b.judgements[0].statement_ids == [ashby.id] and b.judgements[0].story_ids == [ashby.story_id]
-    assert b.manifest is not None and b.manifest.dropped["judgement:unknown_id"] == 2
+    # Two audiences, one synthesis each, two bad judgements in each reply.
+    assert b.manifest is not None and b.manifest.dropped["judgement:unknown_id"] == 4
     # The model saw where each statement came from and which story it belongs to.
     synthesis = next(q for q in r.requests if q.kind == "synthesis")
     assert f'story="{ashby.story_id}"' in synthesis.text and 'source="official statement"' in synthesis.text

@@ -4,9 +4,11 @@
             ──> StoryReply, validated (llm_schema) ──> grounding.Grounder: statements and summary
                 sentences that fail a check are dropped and counted
     failed, over budget or past the deadline ──> the offline backend, stories labelled
-    checked statements ──> build_contrasts ──> one synthesis request (synthesis.j2): key developments,
-                a sentence per contrast and the key judgements, grounded against the statements
-                they cite (a judgement citing an unknown statement or story is dropped)
+    checked statements ──> build_contrasts ──> one synthesis request per audience of the run
+                (synthesis.j2 with the audience's tone/<name>.j2, else tone/default.j2): key
+                developments, a sentence per contrast and the key judgements, grounded against the
+                statements they cite (a judgement citing an unknown statement or story is dropped);
+                each audience's in `Analysis.syntheses`, the first audience's also the shared ones
 
 Every request is looked up in the store's `llm_cache` first (llm_cache.py); a reply that cannot be
 used (cut off, not JSON, off-schema, a refusal, empty) gets one repair request, then the story goes
@@ -31,8 +33,18 @@ from briefing.analysis.llm_client import CallFailed, CallUsage, Client, Ledger, 
 from briefing.analysis.llm_client import estimate_tokens as estimate
 from briefing.analysis.llm_schema import StoryReply, SynthesisReply, json_schema
 from briefing.analysis.prompting import Prompts, blanked, material
-from briefing.config import DEFAULT_PRICES, Config, OpenAISettings
-from briefing.models import Analysis, Contrast, Development, Item, Judgement, Statement, Story, Usage
+from briefing.config import DEFAULT_PRICES, Audience, Config, OpenAISettings
+from briefing.models import (
+    Analysis,
+    AudienceSynthesis,
+    Contrast,
+    Development,
+    Item,
+    Judgement,
+    Statement,
+    Story,
+    Usage,
+)
 from briefing.store import Store
 
 MAX_STATEMENTS = 8
@@ -289,14 +301,20 @@ class _Run:
         self._offline(fallback, need_summary, summaries, statements, failed)
         contrasts = build_contrasts(statements, self.config)
         self.story_ids = {s.id for s in stories}
-        developments, contrasts, judgements = self._synthesis(statements, contrasts)
+        syntheses = self._syntheses(statements, contrasts)
+        first = next(iter(syntheses.values()), AudienceSynthesis())
+        contrasts = [
+            c.model_copy(update={"summary": first.contrasts[c.topic]}) if c.topic in first.contrasts else c
+            for c in contrasts
+        ]
         self._notes(stories, failed, over_budget, need_summary)
         return Analysis(
             summaries=summaries,
             statements=statements,
             contrasts=contrasts,
-            developments=developments,
-            judgements=judgements,
+            developments=first.developments,
+            judgements=first.judgements,
+            syntheses=syntheses if self.config.audiences else {},
             failed_stories=failed,
             fallback_stories=[s.id for s in fallback],
             dropped=dict(sorted(self.grounder.dropped.items())),
@@ -334,11 +352,35 @@ class _Run:
                 f"{failed.get(story_id, 'offline analysis')}; offline analysis failed too: {reason}"
             )
 
-    def _synthesis(
+    def _syntheses(
         self, statements: list[Statement], contrasts: list[Contrast]
-    ) -> tuple[list[Development], list[Contrast], list[Judgement]]:
+    ) -> dict[str, AudienceSynthesis]:
+        """One synthesis per audience of the run, in its tone; none when there is nothing to write."""
         if not self.settings.synthesis or not contrasts or (self.stopped or "").startswith("endpoint"):
-            return [], contrasts, []
+            return {}
+        audiences: list[Audience | None] = [*self.config.audiences] or [None]
+        return {
+            audience.name if audience else "": self._synthesis(
+                statements, contrasts, audience, len(audiences) > 1
+            )
+            for audience in audiences
+        }
+
+    def _tone(self, audience: Audience | None) -> str:
+        if audience is None:
+            return ""
+        name = f"tone/{audience.name}.j2"
+        return self.prompts.render(
+            name if self.prompts.exists(name) else "tone/default.j2", audience=audience
+        )
+
+    def _synthesis(
+        self, statements: list[Statement], contrasts: list[Contrast], audience: Audience | None, named: bool
+    ) -> AudienceSynthesis:
+        """Developments, contrast sentences (the computed ones where the model's fail) and judgements
+        (none when the model's fail: the data's are used) for one audience."""
+        label = f"For the {audience.name} briefing: " if audience is not None and named else ""
+        failed = AudienceSynthesis(contrasts={c.topic: c.summary for c in contrasts})
         by_id = {s.id: s for s in statements}
         source = {
             s.id: sourcing.label(s.descriptor) for s in sourcing.describe(statements, self.items, self.config)
@@ -368,6 +410,7 @@ class _Run:
             contrasts=contrasts,
             max_developments=MAX_DEVELOPMENTS,
             max_judgements=MAX_JUDGEMENTS,
+            tone=self._tone(audience).strip(),
         )
         job = Job(
             name="synthesis",
@@ -379,14 +422,16 @@ class _Run:
         reply = self._from_cache(job)
         if reply is None:
             if self.stopped is not None or self.client.remaining() <= 0:
-                self.notes.append("Key developments were not written: the model was no longer called.")
-                return [], contrasts, []
+                self.notes.append(
+                    f"{label}Key developments were not written: the model was no longer called."
+                )
+                return failed
             outcome = self._run_job(job, reserved=False)
             self._store(job, outcome)
             reply = outcome.reply
             if reply is None:
-                self.notes.append(f"Key developments were not written: {outcome.error}.")
-                return [], contrasts, []
+                self.notes.append(f"{label}Key developments were not written: {outcome.error}.")
+                return failed
         assert isinstance(reply, SynthesisReply)
         allowed = set(chosen)
         developments = []
@@ -399,24 +444,24 @@ class _Run:
             developments.append(
                 Development(text=" ".join(d.text.split()), statement_ids=d.statement_ids, story_ids=stories)
             )
-        by_topic = {c.topic: i for i, c in enumerate(contrasts)}
+        by_topic = {c.topic: c for c in contrasts}
+        summaries = dict(failed.contrasts)
         for c in reply.contrasts:
             if c.topic not in by_topic:
                 self.grounder.drop("synthesis:unknown_topic")
                 continue
-            contrast = contrasts[by_topic[c.topic]]
+            contrast = by_topic[c.topic]
             ids = {i for p in contrast.positions for i in p.statement_ids}
             problem = self._cited(c.summary, c.statement_ids, by_id, ids & allowed)
             if problem:
                 self.grounder.drop(f"synthesis:{problem}")
                 continue
-            contrasts[by_topic[c.topic]] = contrast.model_copy(
-                update={"summary": " ".join(c.summary.split())}
-            )
-        return developments, contrasts, self._judgements(reply, by_id, allowed)
+            summaries[c.topic] = " ".join(c.summary.split())
+        judgements = self._judgements(reply, by_id, allowed, label)
+        return AudienceSynthesis(developments=developments, judgements=judgements, contrasts=summaries)
 
     def _judgements(
-        self, reply: SynthesisReply, by_id: dict[str, Statement], allowed: set[str]
+        self, reply: SynthesisReply, by_id: dict[str, Statement], allowed: set[str], label: str = ""
     ) -> list[Judgement]:
         """The model's key judgements whose every cited statement and story exists and was shown to
         it, and whose words its statements support; the rest are dropped and counted."""
@@ -443,7 +488,8 @@ class _Run:
             )
         if not kept:
             self.notes.append(
-                "The model wrote no usable key judgements; the key judgements were computed from the data."
+                f"{label}The model wrote no usable key judgements; "
+                "the key judgements were computed from the data."
             )
         return kept
 

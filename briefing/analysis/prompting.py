@@ -1,6 +1,7 @@
 """Prompts: Jinja templates from `prompts/` (a user's folder first), and item text made into data.
 
     Prompts(config).render("story.j2", ...)    the text, and the template's sha256 in `.hashes`
+    Prompts(config).exists("tone/x.j2")         whether the user's folder or the defaults have it
     material(item, cap, withheld)               what of an item the model sees
 
 An item reaches the model as a `<material ...>` block whose text can neither close the block nor
@@ -57,6 +58,14 @@ class Prompts:
             raise AnalysisError(f"prompt template {name}: {exc}") from exc
         self.hashes[name] = hashlib.sha256(source.encode("utf-8")).hexdigest()
         return text.strip() + "\n"
+
+    def exists(self, name: str) -> bool:
+        """Whether a template of that name is in the user's folder or the defaults."""
+        try:
+            self.env.loader.get_source(self.env, name)  # type: ignore[union-attr]
+        except jinja2.TemplateNotFound:
+            return False
+        return True
 
     def digest(self) -> str:
         """One hash over every template rendered so far (part of each cache key)."""

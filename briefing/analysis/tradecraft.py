@@ -4,7 +4,8 @@
       1. every statement gets its `descriptor` (sourcing.py), every story its lead report's
       2. flags on statements, stories, positions and topics (uncertainty.py)
       3. key judgements: the backend's own when it wrote any (the LLM's, checked), else computed
-         from the data (judgements.py, worded by prompts/judgements.j2)
+         from the data (judgements.py, worded by prompts/judgements.j2); the same for each
+         audience's own synthesis (`Briefing.syntheses`) whose model judgements failed
       4. `Briefing.flags`: each flag with the ids it marks
 
 It runs on the Briefing, not inside a backend, so every backend (and a stored run made before
@@ -17,7 +18,7 @@ from briefing.analysis.judgements import data_judgements
 from briefing.analysis.sourcing import Sourcing
 from briefing.analysis.uncertainty import flag_contrasts, flag_statements, flag_story, summary
 from briefing.config import Config
-from briefing.models import Briefing, Judgement
+from briefing.models import Briefing, Judgement, Manifest
 
 
 def assess(briefing: Briefing, config: Config) -> Briefing:
@@ -49,17 +50,31 @@ def assess(briefing: Briefing, config: Config) -> Briefing:
         ]
     elif not judgements:
         judgements, hashes = data_judgements(assessed, config)
-        if manifest is not None:
-            manifest = manifest.model_copy(
-                update={"prompts": dict(sorted({**manifest.prompts, **hashes}.items()))}
-            )
+        manifest = _with_hashes(manifest, hashes)
+    syntheses = briefing.syntheses
+    if any(not s.judgements for s in syntheses.values()):  # an audience whose model judgements failed
+        computed = [j for j in judgements if j.basis == "data"]
+        if not computed:
+            computed, hashes = data_judgements(assessed, config)
+            manifest = _with_hashes(manifest, hashes)
+        syntheses = {
+            name: s if s.judgements else s.model_copy(update={"judgements": computed})
+            for name, s in syntheses.items()
+        }
     return assessed.model_copy(
         update={
             "judgements": judgements,
+            "syntheses": syntheses,
             "manifest": manifest,
             "flags": summary(stories, statements, contrasts),
         }
     )
+
+
+def _with_hashes(manifest: Manifest | None, hashes: dict[str, str]) -> Manifest | None:
+    if manifest is None:
+        return None
+    return manifest.model_copy(update={"prompts": dict(sorted({**manifest.prompts, **hashes}.items()))})
 
 
 def needs_assessment(briefing: Briefing) -> bool:

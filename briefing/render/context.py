@@ -22,7 +22,7 @@ from briefing.config import Audience, Config
 from briefing.models import Briefing, Contrast, FeedResult, Manifest, Statement, Story, WatchItem, WatchSource
 from briefing.render import charts
 from briefing.render.filters import MARKED_FLAGS, flag_label, format_window, kind_label, slug
-from briefing.render.judgements import caveats, key_judgements
+from briefing.render.judgements import caveats, for_audience, key_judgements
 from briefing.render.sources import SourceIndex
 
 UNATTRIBUTED = "Unattributed"
@@ -271,6 +271,7 @@ def template_context(
     """
     if needs_assessment(briefing):  # stored before descriptors and key judgements, or built by hand
         briefing = assess(briefing, config)
+    briefing = for_audience(briefing, audience.name)
     sides = side_views(briefing, config)
     side_by_name = {s.name: s for s in sides}
     unattributed = SideView(UNATTRIBUTED, slug(UNATTRIBUTED), _UNATTRIBUTED_COLOR)

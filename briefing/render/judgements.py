@@ -1,5 +1,6 @@
 """Key judgements as templates see them, and the plain-language uncertainty that goes with them.
 
+``for_audience`` picks an audience's own synthesis when the run wrote one per audience.
 The judgements themselves are made in the analysis (``Briefing.judgements``: computed from the
 data by ``analysis/judgements.py``, or written by the LLM backend and checked); here each becomes a
 ``JudgementView``: ``text`` (plain text, escaped when printed), ``item_ids`` (the sources to cite
@@ -34,6 +35,25 @@ def _lead_item(story: Story) -> str | None:
         if listed.url == story.url:
             return listed.item_id
     return story.item_ids[0] if story.item_ids else None
+
+
+def for_audience(briefing: Briefing, audience: str) -> Briefing:
+    """The briefing as one audience reads it: its own developments, judgements and contrast
+    sentences (``Briefing.syntheses``, written in its tone) when it has them, else the shared ones."""
+    own = briefing.syntheses.get(audience)
+    if own is None:
+        return briefing
+    contrasts = [
+        c.model_copy(update={"summary": own.contrasts[c.topic]}) if c.topic in own.contrasts else c
+        for c in briefing.contrasts
+    ]
+    return briefing.model_copy(
+        update={
+            "developments": own.developments,
+            "judgements": own.judgements or briefing.judgements,
+            "contrasts": contrasts,
+        }
+    )
 
 
 def key_judgements(briefing: Briefing) -> list[JudgementView]:
