@@ -75,8 +75,11 @@ def scaffold(folder: Path, *, force: bool = False) -> Scaffold:
     for kind in ("templates", "prompts"):
         source = default_dir(kind)
         for pattern in _COPIED:
-            for file in sorted(source.glob(pattern)):
-                put(folder / kind / file.name, file.read_bytes())
+            # rglob: prompts/tone/<audience>.j2 live one folder down.
+            for file in sorted(source.rglob(pattern)):
+                target = folder / kind / file.relative_to(source)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                put(target, file.read_bytes())
         (folder / kind).mkdir(parents=True, exist_ok=True)
     put(folder / "config.toml", _config_text().encode("utf-8"))
     readme = folder / "README.md"

@@ -138,6 +138,7 @@ def test_init_scaffolds_a_working_folder(tmp_path: Path) -> None:
     for name in ("executive.html.j2", "analyst.html.j2", "base.html.j2", "briefing.md.j2", "style.css"):
         assert (folder / "templates" / name).is_file()
     assert any((folder / "prompts").glob("*.j2"))
+    assert (folder / "prompts" / "tone" / "executive.j2").is_file()
     assert "templates/" in (folder / "README.md").read_text(encoding="utf-8")
     data = tomllib.loads((folder / "config.toml").read_text(encoding="utf-8"))
     assert data["templates"] == "templates" and data["prompts"] == "prompts"
