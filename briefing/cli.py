@@ -25,10 +25,10 @@ from rich.text import Text
 
 from briefing import __version__, cli_operate, cli_render, logs
 from briefing import config as config_module
+from briefing.cli_options import config_option
 from briefing.errors import BriefingError, ExitCode
 from briefing.models import FeedResult
 
-DEFAULT_CONFIG = "config.toml"
 err = Console(stderr=True)
 out = Console()
 
@@ -112,17 +112,6 @@ def main(debug: bool) -> None:
     3 briefing written but some feeds, stories or deliveries failed; 4 another run
     holds the store's lock (nothing done).
     """
-
-
-config_option = click.option(
-    "--config",
-    "-c",
-    "config_path",
-    default=DEFAULT_CONFIG,
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The config file.",
-)
 
 
 @main.command()

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from briefing import config as config_module
 from briefing import history, logs
+from briefing.cli_options import config_option
 from briefing.config import Config, Schedule
 from briefing.store import Store
 from briefing.window import parse_when
@@ -27,15 +28,6 @@ if TYPE_CHECKING:
     from briefing.pipeline import RunResult
 
 out = Console()
-config_option = click.option(
-    "--config",
-    "-c",
-    "config_path",
-    default="config.toml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The config file.",
-)
 
 
 def emit(title: str, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:

@@ -11,21 +11,14 @@ import click
 from rich.console import Console
 
 from briefing import config as config_module
+from briefing.cli_options import config_option
 
 out = Console()
 err = Console(stderr=True)
 
 
 @click.command(name="render")
-@click.option(
-    "--config",
-    "-c",
-    "config_path",
-    default="config.toml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="The config file.",
-)
+@config_option
 @click.argument("run_id")
 @click.option(
     "--audience", "-a", "audiences", multiple=True, help="Audience to render (repeatable; default all)."

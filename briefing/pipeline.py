@@ -92,7 +92,8 @@ def choose_backend(requested: str, config: Config) -> str:
     return "openai"
 
 
-def _audiences(config: Config, names: list[str]) -> list[Audience]:
+def choose_audiences(config: Config, names: list[str]) -> list[Audience]:
+    """The configured audiences named (all when none is); UsageError for an unknown name."""
     if not names:
         return list(config.audiences)
     chosen = []
@@ -249,7 +250,7 @@ def write_documents(
 def run(config: Config, options: Options) -> RunResult:
     now = options.now or datetime.now(UTC)
     window = resolve(options.since, options.until, config.window, now)
-    audiences = _audiences(config, options.audiences)
+    audiences = choose_audiences(config, options.audiences)
     formats = _formats(options.formats)
     backend_name = choose_backend(options.backend or config.analysis.backend, config)
     try:

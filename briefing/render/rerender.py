@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from briefing import history
-from briefing.config import Audience, Config
+from briefing.config import Config
 from briefing.errors import UsageError
 from briefing.models import Briefing
 from briefing.store import Store
@@ -33,19 +33,6 @@ def stored_briefing(config: Config, run_id: str) -> Briefing:
     return record.briefing
 
 
-def choose_audiences(config: Config, names: list[str]) -> list[Audience]:
-    if not names:
-        return list(config.audiences)
-    chosen = []
-    for name in names:
-        audience = config.audience(name)
-        if audience is None:
-            known = ", ".join(a.name for a in config.audiences)
-            raise UsageError(f"unknown audience {name!r} (configured: {known})")
-        chosen.append(audience)
-    return chosen
-
-
 def rerender(
     config: Config,
     run_id: str,
@@ -55,7 +42,7 @@ def rerender(
     output: Path | None = None,
 ) -> list[Path]:
     """Write the chosen audiences and formats of a stored run; the paths written."""
-    from briefing.pipeline import write_documents
+    from briefing.pipeline import choose_audiences, write_documents
 
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
