@@ -21,6 +21,31 @@ SourceKind = Literal["government", "state_media", "wire", "trade_press", "news_s
 SOURCE_KINDS: tuple[str, ...] = SourceKind.__args__  # type: ignore[attr-defined]
 
 DEFAULT_SIDES = ["United States", "China", "Partners"]
+# Countries and blocs the offline analysis can place a speaker in (briefing/analysis/attribution.py).
+COUNTRIES: tuple[str, ...] = (
+    "us",
+    "china",
+    "eu",
+    "japan",
+    "mexico",
+    "uk",
+    "canada",
+    "australia",
+    "korea",
+    "india",
+    "taiwan",
+    "indonesia",
+    "vietnam",
+    "russia",
+    "congo",
+    "mongolia",
+    "kazakhstan",
+    "malaysia",
+    "philippines",
+    "saudi_arabia",
+    "argentina",
+    "south_africa",
+)
 
 
 class Section(BaseModel):
@@ -30,6 +55,24 @@ class Section(BaseModel):
 class Side(Section):
     name: str = Field(min_length=1, description="Side name, e.g. 'United States'.")
     color: str = Field(default="#555555", description="Colour used for this side in charts.")
+    countries: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Countries and blocs whose people and bodies speak for this side in the offline analysis, "
+            "e.g. ['eu', 'japan', 'mexico', 'australia', 'canada', 'uk', 'korea', 'india']. Known: "
+            + ", ".join(COUNTRIES)
+            + ". Empty: decided by the side's name ('China' -> china; 'Partners' or 'Allies' -> eu, "
+            "japan, mexico). A country no side has leaves its speakers unknown."
+        ),
+    )
+
+    @field_validator("countries")
+    @classmethod
+    def _known_countries(cls, value: list[str]) -> list[str]:
+        unknown = [c for c in value if c not in COUNTRIES]
+        if unknown:
+            raise ValueError(f"unknown countries {unknown}; known: {', '.join(COUNTRIES)}")
+        return value
 
 
 class Actor(Section):
@@ -330,6 +373,16 @@ def _cross_references(data: dict[str, Any]) -> list[str]:
     sides = _names(data, "sides") if "sides" in data else list(DEFAULT_SIDES)
     actors = _names(data, "actors")
     problems += _schedule_references(data)
+    claimed: dict[str, str] = {}
+    for i, side in enumerate(data.get("sides") or []):
+        countries = side.get("countries") if isinstance(side, dict) else None
+        for country in countries if isinstance(countries, list) else []:
+            if isinstance(country, str) and country in claimed:
+                problems.append(
+                    f"sides[{i}].countries: {country!r} is already a country of side {claimed[country]!r}"
+                )
+            elif isinstance(country, str):
+                claimed[country] = str(side.get("name"))
     for key in ("sides", "actors", "feeds", "audiences", "schedules"):
         seen: set[Any] = set()
         for i, name in enumerate(_names(data, key)):

@@ -15,7 +15,7 @@ import pytest
 
 from briefing.analysis import Backend, build_contrasts, coverage, get_backend, register
 from briefing.config import Config, parse
-from briefing.errors import AnalysisError
+from briefing.errors import AnalysisError, ConfigError
 from briefing.models import Analysis, Item, Statement, Story
 
 NOW = datetime(2026, 2, 5, 12, 0, tzinfo=UTC)
@@ -682,6 +682,113 @@ def test_sides_are_only_configured_sides() -> None:
     config = make_config(sides=[{"name": "United States"}, {"name": "China"}], actors=actors)
     st = only(statements("Japanese officials said Tokyo would join the price floor talks.", config=config))
     assert st.side is None
+
+
+def test_a_named_official_in_a_governments_own_release_speaks_for_it() -> None:
+    text = (
+        "Deputy Trade Representative Rachel Imbert said the rule had been drafted with allied governments. "
+        "Tom Reyes, chief executive of Reyes Magnetics, said the rule was overdue."
+    )
+    official, executive = statements(text, feed="ustr")
+    assert (official.speaker, official.actor, official.resolved_by) == (
+        "Rachel Imbert",
+        "USTR",
+        "feed_default",
+    )
+    # A named person without a public office, and any named person in a wire story, stay unplaced.
+    assert (executive.side, executive.resolved_by) == (None, "unknown")
+    wire = only(statements("Deputy Trade Representative Rachel Imbert said the rule was drafted.", feed="gt"))
+    assert (wire.side, wire.resolved_by) == (None, "unknown")
+
+
+def test_a_title_with_a_field_is_split_from_the_name_after_it() -> None:
+    st = only(
+        statements(
+            '"We will not hand them the finished products," said Assistant Secretary for Export '
+            "Enforcement Martin Keogh."
+        )
+    )
+    assert (st.speaker, st.speaker_title) == ("Martin Keogh", "Assistant Secretary for Export Enforcement")
+
+
+def test_a_person_is_placed_by_what_any_mention_says_of_them() -> None:
+    text = (
+        "Senators Laura Pike and Daniel Ochoa urged the department to speed up purchases.\n"
+        "Ms. Pike, a Republican from Ohio, told the hearing the department had been slow."
+    )
+    found = statements(text)
+    pike = [s for s in found if s.speaker == "Laura Pike"]
+    assert len(pike) == 2
+    assert {(s.side, s.resolved_by) for s in pike} == {("United States", "affiliation")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "side"),
+    [
+        ("A Treasury official said the loan would close in March.", "United States"),
+        ("A British Treasury official said the loan would close in March.", None),
+        (
+            "A spokesperson for the Chinese mission to the EU said Brussels should avoid bloc politics.",
+            "China",
+        ),
+        (
+            "Naomi Sugita, a magnet buyer at an Osaka trading house, said customers preferred cheaper metal.",
+            "Partners",
+        ),
+    ],
+)
+def test_side_from_bodies_described_in_passing(sentence: str, side: str | None) -> None:
+    assert only(statements(sentence)).side == side
+
+
+def test_the_organisation_of_a_mission_names_the_mission() -> None:
+    st = only(statements("A spokesperson for the Chinese mission to the EU said the talks were useful."))
+    assert st.organization == "Chinese mission to the EU"
+
+
+def test_the_agency_refers_back_to_a_body_named_otherwise_in_its_sentence() -> None:
+    text = (
+        "Japan Organization for Metals and Energy Security will fund a recycler in Kitakyushu to recover "
+        "dysprosium, the agency said on Tuesday."
+    )
+    st = only(statements(text))
+    assert (st.speaker, st.side) == ("the agency", "Partners")
+
+
+def test_local_authorities_are_of_the_place_in_the_dateline() -> None:
+    text = (
+        "NANCHANG, Oct 9 (Xinhua) -- Separation plants processed a record 41,000 tonnes of ore this year, "
+        "local authorities said on Thursday."
+    )
+    assert only(statements(text, feed="gt")).side == "China"
+
+
+def test_a_sides_countries_decide_where_other_allies_stand() -> None:
+    text = "Ted Marsh, a Perth-based analyst, said the price floor would favour Australian producers."
+    assert only(statements(text)).side is None  # "Partners" by name has the EU, Japan and Mexico
+    sides = [
+        {"name": "United States"},
+        {"name": "China"},
+        {"name": "Partners", "countries": ["eu", "japan", "mexico", "australia"]},
+    ]
+    st = only(statements(text, config=make_config(sides=sides)))
+    assert (st.side, st.resolved_by) == ("Partners", "affiliation")
+
+
+@pytest.mark.parametrize(
+    ("countries", "problem"),
+    [
+        ([["atlantis"], []], r"sides\[0\]\.countries.*unknown countries \['atlantis'\]"),
+        (
+            [["australia"], ["australia"]],
+            r"sides\[1\]\.countries: 'australia' is already a country of side 'A'",
+        ),
+    ],
+)
+def test_side_countries_are_checked(countries: list[list[str]], problem: str) -> None:
+    sides = [{"name": "A", "countries": countries[0]}, {"name": "B", "countries": countries[1]}]
+    with pytest.raises(ConfigError, match=problem):
+        make_config(sides=sides, actors=[])
 
 
 # --- no false positives ---------------------------------------------------------------------------------

@@ -19,8 +19,11 @@ Rules, in order (the first that decides wins, and is recorded as `resolved_by`):
                 organisation words match is preferred.
    (1 and 2 are then tried on what an unnamed speaker refers back to: "the ministry" after
    "China's Ministry of Commerce".)
-3. feed_default the feed's default actor, only for unnamed institutional speakers ("the ministry",
-                "the press release", "a spokesperson"), never for a named person or organisation.
+3. feed_default the feed's default actor, for unnamed institutional speakers ("the ministry",
+                "the press release", "a spokesperson"), and in a government feed's own releases for a
+                named person whose title is a public office and places them nowhere else ("Deputy
+                Under Secretary Rachel Imbert" in a Commerce release). Never for a named organisation,
+                and never for a named person in a feed that is not a government's.
 4. unknown      nothing decided: actor and side stay empty. A side is never guessed.
 """
 
@@ -31,7 +34,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from briefing.analysis.lexicon import HEADS, INSTITUTION_HEADS, ORG_WORDS, words
-from briefing.analysis.phrases import INSTITUTION, OFFICIAL, Speaker
+from briefing.analysis.phrases import INSTITUTION, OFFICIAL, PERSON, Speaker
 from briefing.analysis.places import BASED_ONLY, BODIES, HUBS, PLACES, alternation
 from briefing.analysis.text import UPPER
 from briefing.config import Actor, Config
@@ -139,6 +142,8 @@ _STRONG = {
         rf"{_US}\s+(?:Department|Dept\.)\s+of",
         r"Department\s+of\s+(?:Commerce|State|Energy|Defense|War|the\s+Interior|the\s+Treasury|Homeland\s+Security)",
         r"(?:Commerce|State|Energy|Defense|Interior|Treasury)\s+Department",
+        # "a Treasury official": the US Treasury, unless the words before place it elsewhere
+        r"(?<!HM\s)(?<!British\s)(?<!UK\s)Treasury(?=\s+(?:officials?|spokes\w+|[Ss]ecretary|[Dd]epartment))",
         r"White\s+House",
         r"Washington-based",
         r"Pentagon",
@@ -192,6 +197,12 @@ _STRONG = {
         r"C[aá]mara\s+Minera\s+de\s+M[eé]xico",
         r"Camimex",
     ],
+    # "a Toronto-based fund manager", "a smelter in Western Australia state"
+    **{
+        region: _gazetteer(region)
+        for region in PLACES
+        if region not in ("us", "china", "eu", "japan", "mexico")
+    },
 }
 _WEAK = {
     "china": [
@@ -230,33 +241,39 @@ _WEAK = {
         alternation(PLACES["mexico"]),
         r"墨西哥",
     ],
-    # Speakers placed elsewhere stay unknown, whatever the feed.
-    "other": [
-        alternation(PLACES["other"]),
-        r"India(?:n)?",
-        r"Russia(?:n)?",
-        r"(?:South\s+)?Korea(?:n)?",
-        r"Australia(?:n)?",
-        r"Canad(?:a|ian)",
-        r"Brit(?:ain|ish)",
-        r"UK",
-        r"U\.K\.",
-        r"Indonesia(?:n)?",
-        r"Vietnam(?:ese)?",
-        r"Brazil(?:ian)?",
-        r"Chile(?:an)?",
-        r"Congo(?:lese)?",
-        r"Kazakh(?:stan)?",
-        r"Mongolia(?:n)?",
-        r"Myanmar",
-        r"Malaysia(?:n)?",
-        r"Philippines?",
-        r"Saudi",
-        r"Argentin(?:a|e|ian)",
-        r"Peru(?:vian)?",
-        r"Taiwan(?:ese)?",
-        r"South\s+Africa(?:n)?",
-    ],
+    # Countries outside the five above: a side has them only when the config lists them in
+    # `[[sides]] countries`; otherwise a speaker placed there stays unknown, whatever the feed.
+    **{
+        region: [*patterns, alternation(PLACES[region])]
+        for region, patterns in {
+            "uk": [
+                r"Brit(?:ain|ish)",
+                r"UK",
+                r"U\.K\.",
+                r"United\s+Kingdom",
+                r"England",
+                r"Scot(?:land|tish)",
+                r"(?:Wales|Welsh)",
+            ],
+            "canada": [r"Canad(?:a|ian)"],
+            "australia": [r"Australia(?:n)?"],
+            "korea": [r"(?:South\s+)?Korea(?:n)?"],
+            "india": [r"India(?:n)?"],
+            "taiwan": [r"Taiwan(?:ese)?"],
+            "indonesia": [r"Indonesia(?:n)?"],
+            "vietnam": [r"Vietnam(?:ese)?"],
+            "russia": [r"Russia(?:n)?"],
+            "congo": [r"Congo(?:lese)?", r"DRC"],
+            "mongolia": [r"Mongolia(?:n)?"],
+            "kazakhstan": [r"Kazakh(?:stan)?"],
+            "malaysia": [r"Malaysia(?:n)?"],
+            "philippines": [r"Philippines?", r"Filipino"],
+            "saudi_arabia": [r"Saudi"],
+            "argentina": [r"Argentin(?:a|e|ian)"],
+            "south_africa": [r"South\s+Africa(?:n)?"],
+            "other": [r"Brazil(?:ian)?", r"Chile(?:an)?", r"Myanmar", r"Peru(?:vian)?"],
+        }.items()
+    },
 }
 
 # Which configured side names each region may go to, first match wins.
@@ -290,7 +307,11 @@ _ORG_KEYWORDS = ORG_WORDS | HEADS
 _BODY_HEADS = INSTITUTION_HEADS - {"side", "country", "countries", "nation", "nations"}
 _CAP = rf"[{UPPER}][\w'’&.-]*"
 _NAMED = rf"{_CAP}(?:\s+(?:(?:of|for|and|on|the)\s+)*{_CAP})*"
-_ORG_AFTER = re.compile(rf"(?:at|of|with|for|from)\s+(?:the\s+)?({_NAMED})")
+_ORG_AFTER = re.compile(
+    # "for the Chinese mission to the EU", "at the US embassy in Beijing", "of Fudan University"
+    rf"(?:at|of|with|for|from)\s+(?:the\s+)?({_NAMED}(?:\s+(?:mission|embassy|consulate|delegation|office)"
+    rf"(?:\s+(?:to|in|at)\s+(?:the\s+)?{_NAMED})?)?)"
+)
 _ORG_HEADS = (
     r"Ministry|Department|Office|Commission|Council|Agency|Administration|Bureau|Institute|University|Academy|"
     r"Cent(?:er|re)|Association|Federation|Chamber|Group|Corporation|Company|Intelligence|Markets?|Times|House|"
@@ -301,6 +322,12 @@ _ORG_RUN = re.compile(
     rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+)?{_CAP})*)?)"
 )
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# Titles of public office; "director" or "chief" alone could head a company, so they do not count.
+_OFFICES = words(
+    """secretary undersecretary under-secretary minister vice-minister spokesperson spokesman spokeswoman
+    ambassador envoy commissioner official officials administrator negotiator deputy-secretary representative
+    secretary-general counsellor counselor attaché attache consul"""
+)
 _WORDS = re.compile(r"[\w'’.-]+")
 
 
@@ -322,6 +349,13 @@ def _first_region(pattern: re.Pattern[str], text: str) -> tuple[str, int, int] |
 
 def _region(text: str) -> tuple[str, int, int] | None:
     return _first_region(_STRONG_RE, text) or _first_region(_WEAK_RE, text)
+
+
+def _public_office(speaker: Speaker) -> bool:
+    """A named person titled with a public office: "Deputy Under Secretary", "spokesperson", "Minister"."""
+    if speaker.kind != PERSON or not speaker.title:
+        return False
+    return any(w in _OFFICES for w in _WORDS.findall(speaker.title.lower()))
 
 
 class Resolver:
@@ -360,7 +394,7 @@ class Resolver:
         self._exact = self._alternation(exact, 0)
         self._folded = self._alternation(folded, re.IGNORECASE)
         self._keywords = {a.name: self._actor_keywords(a) for a in config.actors}
-        self._region_sides = {region: self._side_for(region) for region in _SIDE_NAMES}
+        self._region_sides = self._regions(config)
         self._cache: dict[tuple[Speaker, str], Resolution] = {}
 
     @staticmethod
@@ -373,12 +407,17 @@ class Resolver:
         )
         return re.compile(body, flags)
 
-    def _side_for(self, region: str) -> str | None:
-        lowered = {s.lower(): s for s in self.sides}
-        for name in _SIDE_NAMES[region]:
-            if name in lowered:
-                return lowered[name]
-        return None
+    @staticmethod
+    def _regions(config: Config) -> dict[str, str]:
+        """Region -> side: the sides' `countries` first, then (for sides without) their names."""
+        regions = {country: side.name for side in config.sides for country in side.countries}
+        by_name = {side.name.lower(): side.name for side in config.sides if not side.countries}
+        for region, names in _SIDE_NAMES.items():
+            if region not in regions:
+                side = next((by_name[n] for n in names if n in by_name), None)
+                if side is not None:
+                    regions[region] = side
+        return regions
 
     @staticmethod
     def _actor_keywords(actor: Actor) -> frozenset[str]:
@@ -423,7 +462,7 @@ class Resolver:
                 # "the Japanese Foreign Ministry" is not China's Foreign Ministry, whatever the alias.
                 placed = _region(text)
                 if placed is not None and not (start <= placed[1] < end):
-                    side = self._region_sides.get(placed[0]) if placed[0] != "other" else None
+                    side = self._region_sides.get(placed[0])
                     if side != actor.side:
                         return None
             return actor
@@ -436,11 +475,7 @@ class Resolver:
                 found = _first_region(pattern, text)
                 if found is None:
                     continue
-                region = found[0]
-                if region == "other":
-                    return None, True
-                side = self._region_sides.get(region)
-                return side, True
+                return self._region_sides.get(found[0]), True
         return None, False
 
     def _keyword_actor(self, side: str, text: str) -> Actor | None:
@@ -500,9 +535,11 @@ class Resolver:
             decided = self._decide(speaker, [speaker.context])
         if decided is not None:
             return decided
-        if speaker.kind in (INSTITUTION, OFFICIAL) and not speaker.proper:
-            feed_cfg = self.config.feed(feed)
-            actor = self._actors.get(feed_cfg.actor) if feed_cfg and feed_cfg.actor else None
-            if actor is not None:
-                return Resolution(actor.name, actor.side, actor.organization or actor.name, "feed_default")
+        feed_cfg = self.config.feed(feed)
+        actor = self._actors.get(feed_cfg.actor) if feed_cfg and feed_cfg.actor else None
+        unnamed = speaker.kind in (INSTITUTION, OFFICIAL) and not speaker.proper
+        if actor is not None and (
+            unnamed or (feed_cfg is not None and feed_cfg.kind == "government" and _public_office(speaker))
+        ):
+            return Resolution(actor.name, actor.side, actor.organization or actor.name, "feed_default")
         return Resolution(None, None, self._organization(speaker, None), "unknown")

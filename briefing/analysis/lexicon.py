@@ -93,7 +93,9 @@ GROUP_HEADS = words(
     executive traders trader lawmakers lawmaker politicians critics people participants delegates
     commentators academics professors professor specialists specialist producers miners companies firms
     investors bankers consultants consultant advisers advisors leaders members diplomats negotiators
-    ministers representatives lawyers attorneys economists strategists outlets media"""
+    ministers representatives lawyers attorneys economists strategists outlets media buyer seller supplier
+    dealer dealers broker brokers customer customers purchaser purchasers banker investor refiner importer
+    exporter"""
 ) | words(MARKET_GROUPS)
 
 HEADS = INSTITUTION_HEADS | DOCUMENT_HEADS | OFFICIAL_HEADS | GROUP_HEADS

@@ -14,7 +14,7 @@ import hashlib
 import re
 
 from briefing.analysis import register, speech_es, speech_zh
-from briefing.analysis.attribution import Resolver
+from briefing.analysis.attribution import Resolution, Resolver
 from briefing.analysis.contrast import build_contrasts
 from briefing.analysis.phrases import GROUP, INSTITUTION, OFFICIAL, PERSON, Found
 from briefing.analysis.speech import find_statements
@@ -59,6 +59,7 @@ class _Run:
         self._spans: dict[str, list[Span]] = {}
         self._starts: dict[str, list[int]] = {}
         self._item_topic: dict[str, str | None] = {}
+        self._people: dict[str, dict[str, Resolution]] = {}
 
     def statements_in(self, item: Item) -> list[Found]:
         if item.id not in self._found:
@@ -71,6 +72,22 @@ class _Run:
                 found = find_statements(item.text, item.title)
             self._found[item.id] = found
         return self._found[item.id]
+
+    def resolve(self, item: Item, found: Found) -> Resolution:
+        """The speaker's actor and side. A person is one person throughout an item: what one mention
+        says of them ("Ms. Pike, a Republican from Ohio") places the mentions that say nothing."""
+        resolution = self.resolver.resolve(found.speaker, item.feed)
+        if resolution.side is not None or found.speaker.kind != PERSON:
+            return resolution
+        if item.id not in self._people:
+            people: dict[str, Resolution] = {}
+            for other in self.statements_in(item):
+                if other.speaker.kind == PERSON and other.speaker.name not in people:
+                    placed = self.resolver.resolve(other.speaker, item.feed)
+                    if placed.side is not None:
+                        people[other.speaker.name] = placed
+            self._people[item.id] = people
+        return self._people[item.id].get(found.speaker.name, resolution)
 
     def spans(self, item: Item) -> list[Span]:
         if item.id not in self._spans:
@@ -151,7 +168,7 @@ class OfflineBackend:
         if not quote.strip() or not 0 <= found.start < found.end <= len(text):
             return None
         claim = " ".join(text[found.sentence.start : found.sentence.end].split())
-        resolution = run.resolver.resolve(found.speaker, item.feed)
+        resolution = run.resolve(item, found)
         statement = Statement(
             id=statement_id(item.id, found.start),
             story_id=story.id,

@@ -195,7 +195,7 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
             lead = body[: i + 1]
             if not _valid_words(lead) or not org:
                 return None
-            if org[0].cap and _valid_words(org):
+            if org[0].cap and (_valid_words(org) or _placed_body(org)):
                 return Phrase(_kind_of(tok.bare), tok.bare, True, None)
             plain_org = _plain(org[:-1]) and org[-1].bare.isalpha() and org[-1].bare not in lx.FUNCTION_WORDS
             if tok.bare not in lx.INSTITUTION_HEADS and len(org) <= 4 and plain_org:
@@ -247,6 +247,12 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
         kind = OFFICIAL if _is_role(body[-1]) else INSTITUTION
         return Phrase(kind, head if kind == OFFICIAL else "", proper or kind == INSTITUTION, None)
     if run > 0 and body[run - 1].bare in lx.CONNECTORS:
+        named = len(body) - run
+        if named >= 3 and any(_is_role(t) for t in body[: run - 1]):
+            # "Assistant Secretary for Export Enforcement Martin Keogh": the title's field runs into
+            # the name; a name is two words, three with a middle initial ("Laura J. Bean").
+            take = 3 if len(body[-2].bare) == 1 else 2
+            return Phrase(PERSON, "", True, core.index(body[len(body) - take]))
         two_names = body[run - 1].text == "and" and run >= 2 and name_token(body[run - 2], last=False)
         if two_names and not any(t.bare in lx.ORG_WORDS or t.bare in lx.HEADS for t in body):
             return None  # "Greer and Ebrard" is two people
@@ -258,6 +264,17 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
     if any(t.bare == "and" and i > 0 and name_token(body[i - 1], False) for i, t in enumerate(body[:run])):
         return None  # "Greer and Mexican Secretary of Economy Marcelo Ebrard" is two people
     return Phrase(PERSON, "", True, core.index(body[run]))
+
+
+def _placed_body(toks: Sequence[Token]) -> bool:
+    """ "Chinese mission to the EU", "US embassy in Beijing": a body, then where or to whom it is."""
+    for k in range(1, len(toks) - 1):
+        if toks[k - 1].bare in lx.INSTITUTION_HEADS and not toks[k].cap and toks[k].bare in lx.AFFILIATING:
+            rest = toks[k + 1 :]
+            if rest and rest[0].bare == "the" and not rest[0].cap:
+                rest = rest[1:]
+            return bool(rest) and rest[0].cap and _valid_words(toks[:k]) and _valid_words(rest)
+    return False
 
 
 def _places(toks: Sequence[Token]) -> bool:

@@ -104,12 +104,30 @@ PLACES: dict[str, tuple[str, ...]] = {
         Torreon; Mexicali; Ensenada; Nogales; Bacadéhuachi; Bacadehuachi; Manzanillo; Lázaro Cárdenas;
         Lazaro Cardenas; Tampico; Coatzacoalcos"""
     ),
-    # Places outside every side: the speaker stays unknown, whatever the feed.
-    "other": _names(
-        """Taipei; Kaohsiung; Hsinchu; Hong Kong; Seoul; Busan; Melbourne; Perth; Toronto;
-        Vancouver; Ottawa; London; Jakarta; Hanoi; Moscow; New Delhi; Mumbai; Kinshasa;
-        Ulaanbaatar; Astana; Almaty; Kuala Lumpur; Manila; Riyadh; Buenos Aires; Johannesburg"""
+    # Countries outside the five above: a side has them only when the config says so
+    # (`[[sides]] countries`); otherwise a speaker placed there stays unknown, whatever the feed.
+    "uk": _names("London; Edinburgh; Manchester; Birmingham; Glasgow; Cardiff"),
+    "canada": _names(
+        "Toronto; Vancouver; Ottawa; Montreal; Calgary; Edmonton; Quebec; Ontario; Saskatchewan"
     ),
+    "australia": _names(
+        "Sydney; Melbourne; Perth; Brisbane; Adelaide; Canberra; Queensland; Western Australia"
+    ),
+    "korea": _names("Seoul; Busan; Incheon; Ulsan"),
+    "india": _names("New Delhi; Mumbai; Bengaluru; Bangalore; Chennai; Kolkata"),
+    "taiwan": _names("Taipei; Kaohsiung; Hsinchu; Taichung"),
+    "indonesia": _names("Jakarta; Sulawesi; Morowali"),
+    "vietnam": _names("Hanoi; Ho Chi Minh City"),
+    "russia": _names("Moscow; St. Petersburg"),
+    "congo": _names("Kinshasa; Lubumbashi; Katanga"),
+    "mongolia": _names("Ulaanbaatar"),
+    "kazakhstan": _names("Astana; Almaty"),
+    "malaysia": _names("Kuala Lumpur; Kuantan"),
+    "philippines": _names("Manila"),
+    "saudi_arabia": _names("Riyadh; Jeddah"),
+    "argentina": _names("Buenos Aires"),
+    "south_africa": _names("Johannesburg; Pretoria; Cape Town"),
+    "other": _names("Hong Kong"),
 }
 
 BASED_ONLY: dict[str, tuple[str, ...]] = {

@@ -45,6 +45,11 @@ _ACRONYM_NAME = re.compile(r"(?:(?:the|The|la|La|el|El)\s+)?[A-Z]{2,8}")
 _CLAUSE_END = re.compile(r"[,;:.]$")
 _APPOSITIVE = re.compile(r",\s*([^,.;]{3,120}),")
 _BODY_IN_TITLE = re.compile(r"\b(?:the|its)\s+([a-z]+)(?:['’]s\b|\s*$)")
+_LOCAL = re.compile(r"(?:the\s+)?(?:local|regional|provincial|municipal|prefectural)\s", re.IGNORECASE)
+_DATELINE = re.compile(
+    rf"(?m)^\s*([{UPPER}][{UPPER}'’ -]{{2,30}}[{UPPER}]),\s+[{UPPER}][a-z]{{2,}}\.?\s+\d{{1,2}}"
+)
+_BODY = re.compile(rf"[{UPPER}][\w'’&.-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[{UPPER}][\w'’&.-]*)+")
 _SENTENCE_END = re.compile(r"(?:[.!?][\"”’']?\s+|\n+)(?=[\"“‘]?[A-Z])")
 
 
@@ -87,7 +92,15 @@ class References:
                 )  # "MOFCOM said" after "Ministry of Commerce (MOFCOM)"
         definite = not speaker.proper and speaker.name[:4].lower() == "the "
         if definite and speaker.kind in (OFFICIAL, INSTITUTION):
-            return self._definite(speaker, at, earlier)
+            speaker = self._definite(speaker, at, earlier)
+        if speaker.kind != PERSON and not speaker.context and _LOCAL.match(speaker.name):
+            # "local authorities said", "the regional industry department said": of the place the
+            # report comes from, its dateline ("NANCHANG, Oct 9 (Xinhua) --") or its sentence so far.
+            return replace(
+                speaker, context=" ".join(x for x in (self._dateline(), self._sentence_before(at)) if x)
+            )
+        if definite and speaker.kind in (OFFICIAL, INSTITUTION):
+            return speaker
         if speaker.kind == GROUP and (definite or speaker.name.lower() == speaker.head):
             # "USTR officials said ... the officials said" / "Officials stressed": the same group.
             for f in reversed(earlier):
@@ -99,6 +112,16 @@ class References:
         elif speaker.kind == PERSON and not speaker.title:
             speaker = _gendered(self._titled(speaker, at, earlier), speaker.gender)
         return self._body_named_earlier(speaker, at)
+
+    def _dateline(self) -> str:
+        """The place a report is filed from: "NANCHANG" of "NANCHANG, Oct 9 (Xinhua) --", title-cased."""
+        m = _DATELINE.search(self.text, 0, 400)
+        return m.group(1).title() if m else ""
+
+    def _sentence_before(self, at: int) -> str:
+        ends = [m.end() for m in _SENTENCE_END.finditer(self.text, max(0, at - 600), at)]
+        start = ends[-1] if ends else max(0, self.text.rfind("\n", 0, at) + 1)
+        return self.text[start:at]
 
     def _body_named_earlier(self, speaker: Speaker, at: int) -> Speaker:
         """ "the coalition's president, Greg Tilden": which coalition, if the text named it before."""
@@ -156,6 +179,12 @@ class References:
             for m in _mention(head).finditer(self.text, 0, at):
                 if m.start() > best_pos:
                     best_pos, context = m.start(), m.group(0)
+        singular = not head.endswith("s") or head.endswith("ss")  # "the two sides" are not one body
+        if not context and head in lx.INSTITUTION_HEADS and singular:
+            # "Japan Organization for Metals and Energy Security will ..., the agency said": a body
+            # named otherwise earlier in the same sentence.
+            bodies = [m.group(0) for m in _BODY.finditer(self._sentence_before(at))]
+            context = next((b for b in reversed(bodies) if _named_body(b)), "")
         return replace(speaker, context=context) if context else speaker
 
     def _surname(self, speaker: Speaker, at: int, earlier: list[Found]) -> Speaker:
@@ -215,6 +244,11 @@ class References:
                         speaker = replace(speaker, title=after.group(1).strip())
                 return speaker
         return None
+
+
+def _named_body(name: str) -> bool:
+    """A capitalised run that names an organisation: one of its words is an organisation word."""
+    return any(w.lower().strip(".") in lx.ORG_WORDS for w in name.split()[1:])
 
 
 def _retitled(speaker: Speaker, title: str) -> Speaker:
