@@ -2,11 +2,11 @@
 """`briefing eval`: the labelled sets in tests/data/eval, the matching rule, and the quality bar.
 
 The committed sets are a regression guard. On the portion the offline engine was developed against
-(tuned.toml, dev.toml and heldout-1.toml, the first held-out set, whose misses led to the gazetteer)
-it must meet the issue's targets: speaker precision >= 0.9, recall >= 0.85, side accuracy >= 0.95 and
-no quote missing from its source. On the held-out set (heldout-2.toml) it must not fall below its
-first-contact figures (precision 0.955, recall 0.933, side accuracy 0.881), which miss the
-side-accuracy target: see the header of heldout-2.toml and CHANGELOG.md.
+(tuned.toml, dev.toml, and heldout-1/2/3.toml, the held-out sets of earlier rounds whose misses led to
+that round's rules) it must meet the issue's targets: speaker precision >= 0.9, recall >= 0.85, side
+accuracy >= 0.95 and no quote missing from its source. On the held-out set of the latest round
+(heldout-4.toml, written blind) it must not fall below its first-contact figures: see its header
+and CHANGELOG.md.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def row(output: str, name: str) -> list[str]:
 
 def test_the_committed_sets_are_big_enough_and_cover_the_tricky_cases() -> None:
     sets = [evaluate.load_set(p) for p in evaluate.set_files([EVAL])]
-    assert {s.name for s in sets} >= {"tuned", "dev", "heldout-1", "heldout-2"}
+    assert {s.name for s in sets} >= {"tuned", "dev", "heldout-1", "heldout-2", "heldout-3", "heldout-4"}
     items = [item for s in sets for item in s.items]
     gold = [g for item in items for g in item.statements]
     assert len(items) >= 12 and len(gold) >= 30
@@ -74,11 +74,12 @@ def figures(output: str, name: str) -> tuple[int, int, float, float, float, int]
 
 
 def test_briefing_eval_meets_the_targets_on_the_development_sets() -> None:
-    sets = [str(EVAL / name) for name in ("tuned.toml", "dev.toml", "heldout-1.toml")]
+    names = ("tuned.toml", "dev.toml", "heldout-1.toml", "heldout-2.toml", "heldout-3.toml")
+    sets = [str(EVAL / name) for name in names]
     done = briefing("eval", *[arg for path in sets for arg in ("--set", path)])
     assert done.returncode == 0, done.stderr
     gold, found, precision, recall, side, ungrounded = figures(done.stdout, "overall")
-    assert gold >= 170 and found > 0
+    assert gold >= 280 and found > 0
     assert precision >= 0.9 and recall >= 0.85 and side >= 0.95, done.stdout
     assert ungrounded == 0
     assert (

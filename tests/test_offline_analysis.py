@@ -791,6 +791,192 @@ def test_side_countries_are_checked(countries: list[list[str]], problem: str) ->
         make_config(sides=sides, actors=[])
 
 
+def test_a_qa_release_gives_each_answer_to_the_spokesperson_its_title_names() -> None:
+    text = (
+        "Q: Some foreign media reported that China has tightened graphite approvals. What is your comment?\n"
+        "A: The relevant reports do not accord with the facts. Compliant applications are approved.\n"
+        "Q: Will the suspension be extended?\n"
+        "A: I have no information to release at the moment."
+    )
+    it = item(text, "mofcom", title="MOFCOM Spokesperson He Yadong Answers Reporters' Questions on Graphite")
+    result = get_backend("offline").analyse([story([it])], {it.id: it}, CONFIG)
+    answers = [s for s in result.statements if s.speaker == "He Yadong"]
+    assert [s.quote[:24] for s in answers] == ["The relevant reports do ", "I have no information to"]
+    assert {(s.actor, s.side) for s in answers} == {("MOFCOM", "China")}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "feed", "side"),
+    [
+        (
+            "Senior Advisor for Critical Minerals Nathan Perrault said the comments would shape prices.",
+            "ustr",
+            "United States",
+        ),
+        (
+            "Kenji Harada, Director-General of the Industries Bureau, said the projects would cut reliance.",
+            "mofcom",
+            "China",
+        ),
+        (
+            "A senior administration official said the United States would not wait indefinitely.",
+            "wire",
+            "United States",
+        ),
+        (
+            "Grant Mabbott, managing director of Tokyo-listed Ridgeback Cobalt, said the offtake was signed.",
+            "wire",
+            "Partners",
+        ),
+    ],
+)
+def test_offices_and_listings_place_speakers(sentence: str, feed: str, side: str) -> None:
+    assert only(statements(sentence, feed=feed)).side == side
+
+
+def test_a_person_familiar_with_the_talks_and_the_person() -> None:
+    text = (
+        "The government is considering equity stakes in separation projects, a person familiar with the "
+        "talks said. The discussions are at an early stage, the person said."
+    )
+    found = statements(text)
+    assert [s.speaker for s in found] == ["a person familiar with the talks"] * 2
+
+
+def test_adding_that_is_a_second_statement_and_saying_that_is_the_same_one() -> None:
+    adding = statements(
+        '"The stockpile was designed for a short disruption," Mizuno said, adding that chipmakers held '
+        "private inventories of two months at most."
+    )
+    assert [s.quote for s in adding] == [
+        "The stockpile was designed for a short disruption",
+        "chipmakers held private inventories of two months at most",
+    ]
+    saying = statements(
+        "Two senators urged the department to speed up purchases, saying that contracts covered "
+        "less than a month."
+    )
+    assert len(saying) == 1
+
+
+def test_an_appositive_after_the_company_and_a_quotation_after_a_colon() -> None:
+    st = only(
+        statements(
+            "Ron Delacroix, chief executive of Arizona-based Sonoran Metals Recovery, a gallium recycler, "
+            'welcomed the announcement: "This gives domestic recyclers the price signal they have missed."'
+        )
+    )
+    assert (st.speaker, st.side) == ("Ron Delacroix", "United States")
+    assert st.quote == "This gives domestic recyclers the price signal they have missed."
+
+
+def test_a_deal_agreed_to_is_not_a_statement_and_a_source_is_not_a_second_speaker() -> None:
+    assert (
+        statements("Last year the Pentagon agreed to guarantee a minimum price for oxide from a US miner.")
+        == []
+    )
+    st = only(
+        statements(
+            'The State Department claimed that the framework would "break the monopoly" and give miners '
+            '"predictable returns," according to a statement posted on its website.'
+        )
+    )
+    assert st.speaker == "The State Department"
+
+
+def test_the_company_and_the_citys_bureau_are_of_the_dateline_place() -> None:
+    text = (
+        "GANZHOU, Jiangxi, March 22 (Xinhua) -- A decade ago, the same company shipped its tungsten as "
+        "concentrate.\n"
+        "“Now most of our revenue comes from cemented carbide tools,” said Zhong Wenbin, chairman "
+        "of the company.\n"
+        "According to the city's bureau of industry and information technology, the tungsten industry "
+        "generated output of 58 billion yuan in 2025."
+    )
+    found = statements(text, feed="gt")
+    assert [(s.speaker, s.side) for s in found] == [
+        ("Zhong Wenbin", "China"),
+        ("the city's bureau of industry and information technology", "China"),
+    ]
+
+
+def test_according_to_a_body_then_a_clause_is_not_a_description() -> None:
+    st = only(statements("According to the Commission, the EU sources around 98% of its magnets from China."))
+    assert (st.speaker, st.quote) == ("the Commission", "the EU sources around 98% of its magnets from China")
+
+
+def test_who_said_after_according_to_is_a_second_statement_of_the_same_speakers() -> None:
+    found = statements(
+        "Canada and Britain have raised concerns about the proposal, according to two officials involved in "
+        "the talks, who said Ottawa and London feared higher costs for defence contractors."
+    )
+    assert [(s.speaker, s.quote[:22]) for s in found] == [
+        ("two officials involved in the talks", "Canada and Britain hav"),
+        ("two officials involved in the talks", "Ottawa and London fear"),
+    ]
+    assert found[0].speaker_title == ""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "side"),
+    [
+        (
+            "Wang Jinsong, a researcher at the Institute of American Studies of the Chinese Academy of "
+            "Social Sciences, said the plan treated commodities as weapons.",
+            "China",
+        ),
+        (
+            "Marcus Lindqvist, a partner at a Stockholm-based consultancy, said licences were still slow.",
+            "Partners",
+        ),
+        ("Analysts at Citi said in a note that gallium prices were unlikely to fall.", "United States"),
+        ("Analysts at Nomura said in a note that gallium prices were unlikely to fall.", "Partners"),
+        (
+            "But an executive at a U.S. electronics distributor, who asked not to be named, told Xinhua that "
+            "government buying could push up spot prices.",
+            "United States",
+        ),
+    ],
+)
+def test_subjects_firms_and_asides(sentence: str, side: str) -> None:
+    assert only(statements(sentence, feed="gt")).side == side
+
+
+def test_the_official_and_the_agency_refer_back_to_unnamed_and_named_bodies() -> None:
+    text = (
+        'A Japanese government official said Tokyo supported "the objective, not every instrument." '
+        "The official noted that suppliers had long-term contracts a sudden floor could disrupt.\n"
+        "Japan Bank for International Cooperation said in a statement that it had approved loan guarantees. "
+        "The agency said the financing was not contingent on any price mechanism."
+    )
+    found = statements(text)
+    assert [(s.speaker, s.side) for s in found] == [
+        ("A Japanese government official", "Partners"),
+        ("A Japanese government official", "Partners"),
+        ("Japan Bank for International Cooperation", "Partners"),
+        ("The agency", "Partners"),
+    ]
+
+
+def test_a_headline_and_a_document_title_are_nobodys_words() -> None:
+    text = (
+        "MOFCOM Spokesperson Responds to US Threat of Tariffs on Processed Critical Minerals\n"
+        "The spokesperson said the US side had repeatedly overstretched the concept of national security.\n"
+        'In November, MOFCOM issued the "Announcement on Suspending the Implementation of Export Control '
+        'Measures," which remains in effect.'
+    )
+    found = statements(text, feed="mofcom")
+    assert [(s.speaker, s.actor) for s in found] == [("The spokesperson", "MOFCOM")]
+
+
+def test_saying_after_words_attributed_before_is_a_second_statement() -> None:
+    found = statements(
+        "Battery makers have asked Washington for more time, an official at the Korea Battery Industry "
+        "Association told Reuters on Thursday, saying alternative suppliers could not meet their needs."
+    )
+    assert [s.quote[:20] for s in found] == ["Battery makers have ", "alternative supplier"]
+
+
 # --- no false positives ---------------------------------------------------------------------------------
 
 

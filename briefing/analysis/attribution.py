@@ -33,9 +33,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from briefing.analysis.lexicon import HEADS, INSTITUTION_HEADS, ORG_WORDS, words
+from briefing.analysis.lexicon import HEADS, INSTITUTION_HEADS, ORG_WORDS, ROLE_WORDS, words
 from briefing.analysis.phrases import INSTITUTION, OFFICIAL, PERSON, Speaker
-from briefing.analysis.places import BASED_ONLY, BODIES, HUBS, PLACES, alternation
+from briefing.analysis.places import BASED_ONLY, BODIES, FIRMS, HUBS, PLACES, alternation
 from briefing.analysis.text import UPPER
 from briefing.config import Actor, Config
 from briefing.models import ResolvedBy
@@ -72,7 +72,10 @@ _CHINA_PLACES = (
     r"Heilongjiang|Henan|Hubei|Hunan|Jiangsu|Jiangxi|Jilin|Liaoning|Qinghai|Shaanxi|Shandong|Shanxi|"
     r"Sichuan|Yunnan|Zhejiang|Inner\s+Mongolia|Ningxia|Xinjiang)"
 )
-_SUFFIXED = r"(?:-based|\s+(?:[Pp]refecture|[Pp]rovince|[Ss]tate|[Cc]ounty|[Cc]ity))"
+_SUFFIXED = (
+    r"(?:-(?:based|listed|headquartered|registered)"
+    r"|\s+(?:[Pp]refecture|[Pp]rovince|[Ss]tate|[Cc]ounty|[Cc]ity))"
+)
 
 
 def _gazetteer(region: str) -> list[str]:
@@ -80,6 +83,8 @@ def _gazetteer(region: str) -> list[str]:
     its places as "X-based" or "X Prefecture", and the ambiguous ones after "in" or "from"."""
     places = PLACES.get(region, ()) + BASED_ONLY.get(region, ()) + HUBS.get(region, ())
     markers = [alternation(BODIES[region])] if region in BODIES else []
+    if region in FIRMS:
+        markers.append(alternation(FIRMS[region]))
     if places:
         markers.append(alternation(places) + _SUFFIXED)
     if BASED_ONLY.get(region):
@@ -109,7 +114,7 @@ _STRONG = {
         r"CICIR",
         r"China\s+Foreign\s+Affairs\s+University",
         r"Chinese\s+(?:experts?|scholars?|analysts?|officials?|researchers?|observers?|authorities|government|side)",
-        rf"(?:Beijing|{_CHINA_PLACES})-based",
+        rf"(?:Beijing|{_CHINA_PLACES})-(?:based|listed|headquartered)",
         r"MOFCOM",
         r"Ministry\s+of\s+Commerce",
         r"[Cc]ommerce\s+[Mm]inistry",
@@ -145,7 +150,7 @@ _STRONG = {
         # "a Treasury official": the US Treasury, unless the words before place it elsewhere
         r"(?<!HM\s)(?<!British\s)(?<!UK\s)Treasury(?=\s+(?:officials?|spokes\w+|[Ss]ecretary|[Dd]epartment))",
         r"White\s+House",
-        r"Washington-based",
+        r"Washington-(?:based|listed|headquartered)",
         r"Pentagon",
         r"Capitol\s+Hill",
         r"USGS",
@@ -175,24 +180,26 @@ _STRONG = {
         r"(?:Republican|Democrat|Democratic)(?=\s+(?:from|of|senator|sen\.|lawmaker|congressman|congresswoman|"
         r"representative|member|leader|chairman|chairwoman|chair|governor|majority|minority))",
         r"\((?:R|D)-[A-Z][a-z]+\.?\)",
+        # "a senior administration official": the US idiom for an official of the White House
+        r"(?:[Ss]enior\s+)?[Aa]dministration\s+officials?",
     ],
     "eu": [
         *_gazetteer("eu"),
         r"European\s+(?:Commission|Union|Parliament|Council)",
-        r"Brussels-based",
+        r"Brussels-(?:based|listed|headquartered)",
         r"Commission\s+(?:President|Vice-President|spokesperson|spokesman|spokeswoman)",
     ],
     "japan": [
         *_gazetteer("japan"),
         r"METI",
         r"Ministry\s+of\s+Economy,\s+Trade\s+and\s+Industry",
-        r"Tokyo-based",
+        r"Tokyo-(?:based|listed|headquartered)",
         r"JOGMEC",
         r"Japan\s+Organization\s+for\s+Metals",
     ],
     "mexico": [
         *_gazetteer("mexico"),
-        r"Mexico\s+City-based",
+        r"Mexico\s+City-(?:based|listed|headquartered)",
         r"Secretar[ií]a\s+de\s+Econom[ií]a",
         r"C[aá]mara\s+Minera\s+de\s+M[eé]xico",
         r"Camimex",
@@ -287,8 +294,11 @@ _SIDE_NAMES = {
 
 
 def _bounded(pattern: str) -> str:
-    """Whole words only, except in Chinese, which has no spaces between words."""
-    return pattern if _CJK.search(pattern) else f"{_B}{pattern}{_E}"
+    """Whole words only ("Stockholm-based" too), except in Chinese, which has no spaces between words."""
+    return pattern if _CJK.search(pattern) else f"{_B}{pattern}(?:-(?:based|listed|headquartered))?{_E}"
+
+
+_SUBJECT = re.compile(r"\s+(?:and\s+[A-Z]\w+\s+)?(?i:studies|affairs|history|literature|politics|language)\b")
 
 
 def _marker_regex(table: dict[str, list[str]]) -> re.Pattern[str]:
@@ -326,7 +336,12 @@ _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _OFFICES = words(
     """secretary undersecretary under-secretary minister vice-minister spokesperson spokesman spokeswoman
     ambassador envoy commissioner official officials administrator negotiator deputy-secretary representative
-    secretary-general counsellor counselor attaché attache consul"""
+    secretary-general counsellor counselor attaché attache consul adviser advisor director-general
+    deputy-director-general"""
+)
+# A role at a public body named in the title: "Director of the Office of Critical Minerals".
+_PUBLIC_BODIES = words(
+    "ministry bureau department office agency administration commission directorate secretariat"
 )
 _WORDS = re.compile(r"[\w'’.-]+")
 
@@ -341,10 +356,13 @@ def fold(text: str) -> str:
 def _first_region(pattern: re.Pattern[str], text: str) -> tuple[str, int, int] | None:
     if not text:
         return None
-    m = pattern.search(text)
-    if m is None or m.lastgroup is None:
-        return None
-    return m.lastgroup, m.start(), m.end()
+    for m in pattern.finditer(text):
+        if m.lastgroup is None:
+            return None
+        # "the Institute of American Studies", "European affairs": a subject, not where one works.
+        if not _SUBJECT.match(text, m.end()):
+            return m.lastgroup, m.start(), m.end()
+    return None
 
 
 def _region(text: str) -> tuple[str, int, int] | None:
@@ -355,7 +373,10 @@ def _public_office(speaker: Speaker) -> bool:
     """A named person titled with a public office: "Deputy Under Secretary", "spokesperson", "Minister"."""
     if speaker.kind != PERSON or not speaker.title:
         return False
-    return any(w in _OFFICES for w in _WORDS.findall(speaker.title.lower()))
+    found = _WORDS.findall(speaker.title.lower())
+    return any(w in _OFFICES for w in found) or (
+        any(w in ROLE_WORDS for w in found) and any(w in _PUBLIC_BODIES for w in found)
+    )
 
 
 class Resolver:

@@ -95,6 +95,7 @@ GROUP_HEADS = words(
     investors bankers consultants consultant advisers advisors leaders members diplomats negotiators
     ministers representatives lawyers attorneys economists strategists outlets media buyer seller supplier
     dealer dealers broker brokers customer customers purchaser purchasers banker investor refiner importer
+    person
     exporter"""
 ) | words(MARKET_GROUPS)
 
@@ -119,7 +120,9 @@ ROLE_WORDS = words(
 # Nouns that show a description of an organisation: "a Beijing-based think tank".
 DESC_NOUNS = (HEADS - words(MARKET_GROUPS)) | words(
     "tank think-tank consultancy firm company outlet newspaper agency body organization organisation "
-    "producer miner maker group lab laboratory school faculty program programme initiative"
+    "producer miner maker group lab laboratory school faculty program programme initiative recycler "
+    "refinery refiner smelter processor developer explorer startup start-up supplier manufacturer "
+    "operator plant mine"
 )
 
 # Words of organisation names: a capitalised word from this list is not part of a person's name.
@@ -260,7 +263,7 @@ STANCE_OBJECTS = words(
     invitation suggestion argument"""
 )
 # Weak verbs that may report a promise: "vowed to retaliate".
-TO_VERBS = words("vowed vows pledged pledges promised promises agreed agrees")
+TO_VERBS = words("vowed vows pledged pledges promised promises")
 # Base forms need a plural subject and no modal before them: "analysts say", not "declined to say".
 BASE_FORMS = words("say warn argue believe insist claim note stress caution predict contend")
 MODALS = words(

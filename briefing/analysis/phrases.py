@@ -60,7 +60,7 @@ _TOKEN = re.compile(r"\([^()]*\)|[^\s()]+")
 _DOTTED = re.compile(r"(?:[a-z]\.){2,}")
 _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")
 _UNNAMED_SOURCES = re.compile(
-    r"(?:[\w-]+\s+)?(?:people|persons|sources|officials|insiders|diplomats)\s+"
+    r"(?:[\w-]+\s+)?(?:people|persons?|sources?|officials?|insiders?|diplomats?)\s+"
     r"(?:familiar\s+with|briefed\s+on|close\s+to|knowledgeable\s+about|with\s+(?:direct\s+)?knowledge\s+of|"
     r"involved\s+in|aware\s+of|present\s+at)\s+[\w\s'’-]{2,40}$",
     re.IGNORECASE,
@@ -160,7 +160,9 @@ def _valid_words(toks: Sequence[Token]) -> bool:
 
 def _plain(toks: Sequence[Token]) -> bool:
     return all(
-        t.bare.replace("-", "").isalpha() and t.bare not in lx.FUNCTION_WORDS and t.bare not in lx.HEADS
+        t.bare.replace("-", "").replace(".", "").isalpha()  # "a U.S. electronics distributor"
+        and t.bare not in lx.FUNCTION_WORDS
+        and t.bare not in lx.HEADS
         for t in toks
     )
 
@@ -201,6 +203,10 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
             if tok.bare not in lx.INSTITUTION_HEADS and len(org) <= 4 and plain_org:
                 # "an expert on the industry", "an executive at a Hunan-based antimony smelter"
                 return Phrase(_kind_of(tok.bare), tok.bare, False, None)
+            local = lead[0].possessive and lead[0].bare in _LOCAL_OWNERS
+            if local and len(org) <= 6 and all(t.bare.isalpha() and not t.cap for t in org):
+                # "the city's bureau of industry and information technology"
+                return Phrase(INSTITUTION, tok.bare, False, None)
             return None
     # "J. R. Smith of the U.S. Geological Survey", "Li of Fudan University"
     for i, tok in enumerate(body[1:-1], start=1):
@@ -259,11 +265,17 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
         return Phrase(INSTITUTION, "", True, None)  # "General Administration of Customs"
     if run > 0 and name_token(body[run - 1], last=False):
         return None  # more than four name words: not a name
+    if run == len(body) - 1 and run > 0 and not _is_role(body[run - 1]) and not body[run - 1].possessive:
+        # One name word after an organisation's words: "Japan Bank for International Cooperation"
+        return Phrase(INSTITUTION, "", True, None)
     if run == 0 and any(t.bare in lx.CONNECTORS and t.bare not in lx.NAME_PARTICLES for t in body):
         return None
     if any(t.bare == "and" and i > 0 and name_token(body[i - 1], False) for i, t in enumerate(body[:run])):
         return None  # "Greer and Mexican Secretary of Economy Marcelo Ebrard" is two people
     return Phrase(PERSON, "", True, core.index(body[run]))
+
+
+_LOCAL_OWNERS = frozenset({"city", "province", "region", "county", "prefecture", "municipality", "state"})
 
 
 def _placed_body(toks: Sequence[Token]) -> bool:

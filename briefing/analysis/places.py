@@ -3,7 +3,7 @@
 General knowledge, not answers to any labelled set: states, provinces and prefectures, major cities
 and the executive bodies of the United States, China, the European Union, Japan and Mexico. The
 attribution rules (briefing/analysis/attribution.py) turn these into markers of a region; which
-configured side a region goes to is decided there, from the config's side names.
+configured side a region goes to is decided there, from the sides' `countries` or names.
 
 Two kinds of place name:
 - PLACES     unambiguous names, a marker wherever they occur in a speaker's name or description
@@ -12,7 +12,10 @@ Two kinds of place name:
              a marker only as "X-based", "X Prefecture/province/state" or "in/from X".
 - HUBS       trading ports where traders of every country work ("a trader in Rotterdam" is placed
              nowhere), a marker only as "X-based" ("a Rotterdam-based metals house").
-BODIES are names of public bodies and offices, always strong markers.
+BODIES are names of public bodies and offices, FIRMS of companies, banks and price reporters whose
+home country is common knowledge ("analysts at Citi"); both are always strong markers. Countries
+beyond the five (the UK, Canada, Australia, Korea, India, ...) are regions of their own: a side has
+them only when the config lists them in `[[sides]] countries`.
 """
 
 from __future__ import annotations
@@ -190,6 +193,40 @@ BODIES: dict[str, tuple[str, ...]] = {
         Secretaría de Relaciones Exteriores; Senado de la República; Palacio Nacional;
         Mexico's Economy Ministry; Mexican Economy Ministry; Mexican Embassy"""
     ),
+}
+
+# Companies, banks and price reporters whose home country every analyst knows ("analysts at Citi").
+# Names that are also common words or surnames (Ford, Apple, Vale, Reliance) are left out.
+FIRMS: dict[str, tuple[str, ...]] = {
+    "us": _names(
+        """Citi; Citigroup; Goldman Sachs; JPMorgan; J.P. Morgan; Morgan Stanley; Bank of America; BofA;
+        Wells Fargo; BlackRock; MP Materials; Albemarle; Tesla; General Motors; Lockheed Martin; Raytheon;
+        Freeport-McMoRan; Energy Fuels; USA Rare Earth; S&P Global; Piedmont Lithium; Westwin Elements"""
+    ),
+    "china": _names(
+        """CATL; Contemporary Amperex; BYD; Shenghe; Zijin; Tianqi; Ganfeng; CMOC; Huayou; JL Mag;
+        Baogang; Northern Rare Earth; Minmetals; Sinochem; Sinopec; Huawei; SMIC; Xiamen Tungsten"""
+    ),
+    "eu": _names(
+        """Umicore; Solvay; BASF; Siemens; Volkswagen; BMW; Mercedes-Benz; Stellantis; Deutsche Bank;
+        BNP Paribas; Société Générale; Societe Generale; Vacuumschmelze; Northvolt; LKAB; Boliden;
+        Eramet; Airbus; Commerzbank; UniCredit"""
+    ),
+    "japan": _names(
+        """Toyota; Toyota Tsusho; Honda; Panasonic; Sumitomo; Mitsubishi; Mitsui; Sojitz; Shin-Etsu;
+        Nomura; Mizuho; Hitachi; Proterial; TDK; Nidec"""
+    ),
+    "uk": _names(
+        """HSBC; Barclays; Standard Chartered; Rio Tinto; Anglo American; Fastmarkets; Argus Media;
+        Wood Mackenzie; Benchmark Mineral Intelligence; Project Blue; CRU Group"""
+    ),
+    "canada": _names("Teck; Barrick; Cameco; Royal Bank of Canada; RBC Capital; Scotiabank; BMO Capital"),
+    "australia": _names(
+        """BHP; Lynas; Iluka; Pilbara Minerals; Macquarie; Arafura; Australian Strategic Materials;
+        Fortescue; Mineral Resources Ltd"""
+    ),
+    "korea": _names("Samsung; Hyundai; LG Energy Solution; LG Chem; POSCO; Korea Zinc; SK On"),
+    "other": _names("Glencore; UBS; Trafigura"),
 }
 
 

@@ -45,9 +45,15 @@ _ACRONYM_NAME = re.compile(r"(?:(?:the|The|la|La|el|El)\s+)?[A-Z]{2,8}")
 _CLAUSE_END = re.compile(r"[,;:.]$")
 _APPOSITIVE = re.compile(r",\s*([^,.;]{3,120}),")
 _BODY_IN_TITLE = re.compile(r"\b(?:the|its)\s+([a-z]+)(?:['’]s\b|\s*$)")
-_LOCAL = re.compile(r"(?:the\s+)?(?:local|regional|provincial|municipal|prefectural)\s", re.IGNORECASE)
+_LOCAL = re.compile(
+    r"(?:the\s+)?(?:local|regional|provincial|municipal|prefectural)\s"
+    r"|the\s+(?:city|province|region|county|prefecture|municipality|state)['’]s\s",
+    re.IGNORECASE,
+)
 _DATELINE = re.compile(
-    rf"(?m)^\s*([{UPPER}][{UPPER}'’ -]{{2,30}}[{UPPER}]),\s+[{UPPER}][a-z]{{2,}}\.?\s+\d{{1,2}}"
+    # "NANCHANG, Oct 9 (Xinhua) --", "GANZHOU, Jiangxi, March 22 (Xinhua) --", "WASHINGTON -"
+    rf"(?m)^\s*([{UPPER}][{UPPER}'’ .-]{{1,30}}[{UPPER}])(?:,\s+[{UPPER}][a-z]+\.?)*"
+    rf"(?:,?\s+[{UPPER}][a-z]{{2,}}\.?\s+\d{{1,2}})?\s*(?:\([^)\n]{{1,40}}\))?\s*(?:--|[-–—])\s"
 )
 _BODY = re.compile(rf"[{UPPER}][\w'’&.-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[{UPPER}][\w'’&.-]*)+")
 _SENTENCE_END = re.compile(r"(?:[.!?][\"”’']?\s+|\n+)(?=[\"“‘]?[A-Z])")
@@ -129,7 +135,11 @@ class References:
         if m is None or m.group(1).lower() not in lx.INSTITUTION_HEADS:
             return speaker
         mentions = list(_mention(m.group(1).lower()).finditer(self.text, 0, at))
-        return replace(speaker, context=mentions[-1].group(0)) if mentions else speaker
+        if mentions:
+            return replace(speaker, context=mentions[-1].group(0))
+        # "chairman of the company", a company the report never names: one of the place it is filed from.
+        dateline = self._dateline()
+        return replace(speaker, context=dateline) if dateline else speaker
 
     def _previous_subject(self, at: int) -> tuple[Speaker, int] | None:
         """A person named at the start of the sentence before the one at `at`, and where."""
@@ -157,10 +167,13 @@ class References:
             for f in reversed(earlier):
                 if f.speaker.kind == PERSON and word.search(f.speaker.title):
                     return f.speaker
+                if f.speaker.kind == OFFICIAL and f.speaker.proper and word.search(f.speaker.name):
+                    return f.speaker  # "A British government official said ... The official noted"
             # "Secretary Rubio announced ... the Secretary said": the last person given that title.
             last = None
             for m in _titled_name(head).finditer(self.text, 0, at):
-                last = m
+                if not _headline(self.text, m.start()):  # "MOFCOM Spokesperson Responds to ..."
+                    last = m
             if last is not None:
                 intro = self.introduction(last.start(1), last.end(1))
                 if intro is not None:
@@ -185,6 +198,16 @@ class References:
             # named otherwise earlier in the same sentence.
             bodies = [m.group(0) for m in _BODY.finditer(self._sentence_before(at))]
             context = next((b for b in reversed(bodies) if _named_body(b)), "")
+            if not context:
+                # "Export Development Canada said ... The agency said": the organisation quoted last.
+                context = next(
+                    (
+                        f.speaker.name
+                        for f in reversed(earlier)
+                        if f.speaker.kind == INSTITUTION and f.speaker.proper
+                    ),
+                    "",
+                )
         return replace(speaker, context=context) if context else speaker
 
     def _surname(self, speaker: Speaker, at: int, earlier: list[Found]) -> Speaker:
@@ -244,6 +267,19 @@ class References:
                         speaker = replace(speaker, title=after.group(1).strip())
                 return speaker
         return None
+
+
+def _headline(text: str, at: int) -> bool:
+    """Whether the line holding `at` is a headline in title case ("MOFCOM Spokesperson Responds to ...")."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    line = text[start : end if end >= 0 else len(text)].split()
+    long = [w for w in line if len(w) > 3]
+    return (
+        len(line) >= 4
+        and not line[-1].endswith((".", '"', "”"))
+        and (sum(w[:1].isupper() for w in long) >= 0.7 * len(long))
+    )
 
 
 def _named_body(name: str) -> bool:

@@ -89,6 +89,12 @@ _VERB_RE = re.compile(
     r"|(?<![\w-])(?P<according>[Aa]ccording\s+to|[Ii]n\s+the\s+(?:view|words|opinion|eyes)\s+of)(?![\w-])"
 )
 _PARTICIPLE_RE = re.compile(rf",\s+(?P<verb>{_alternation(lx.PARTICIPLES)})(?![\w-])")
+# "..., saying that ...", "..., calling for ...": the same point, not a second one ("adding that ...").
+_SAME_POINT = frozenset(
+    {"saying", "claiming", "urging", "calling for", "calling on", "asserting", "declaring"}
+)
+_WHO = re.compile(r",\s*who\s+(?:(?:also|later|have|has|had)\s+)?$")
+_WHO_SAID = re.compile(rf"who\s+(?:(?:also|later|have|has|had)\s+)?(?:{'|'.join(sorted(lx.CLAUSE_VERBS))})\b")
 _WORD_END = re.compile(r"([\w'’.-]+)\s*$")
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PERIODS = rf"(?:{_DAYS}(?:'s|’s)?|week|weekend|month|year|morning|afternoon|evening|night|day)"
@@ -165,7 +171,10 @@ _COMMA_NEXT = re.compile(r"\s*,")
 _AS_JUDGED = re.compile(r"\s*(?:[\w'’.-]+\s+){1,8}?as\s")  # "described the probe as ..."
 # A participial aside between a speaker and the verb: "an official, speaking on condition of anonymity, said".
 _ASIDE = re.compile(
-    r"(?:speaking|writing|asked|responding|commenting|declining|requesting|citing|briefing)\b", re.IGNORECASE
+    r"(?:speaking|writing|asked|responding|commenting|declining|requesting|citing|briefing"
+    # "an executive, who asked not to be named, told Xinhua"
+    r"|who\s+(?:asked|declined|requested|spoke|did\s+not\s+want)\b)",
+    re.IGNORECASE,
 )
 # What opens the second half of an interrupted clause: "The measures, Li said, are legal".
 _PREDICATE = re.compile(
@@ -223,6 +232,9 @@ def _substantial(text: str, q: Quotation) -> bool:
     before = _WORD_END.search(text, max(0, q.open - 40), q.open)
     if before and before.group(1).lower() in lx.NAMING_WORDS:
         return False
+    long = [w for w in inner.split() if len(w) > 3]
+    if len(long) >= 3 and all(w[:1].isupper() or not w[:1].isalpha() for w in long):
+        return False  # the title of a document: "Announcement on Suspending the Implementation of ..."
     return words >= 4 or (words >= 2 and inner[-1:] in ",.!?")
 
 
@@ -284,6 +296,13 @@ class _Extractor:
                 continue
             verb_seen = True
             att = self._according(sent, m, masks) if m.group("according") else self._reporting(sent, m, masks)
+            if att is None and atts and m.group("verb") and _WHO.search(text, sent.start, pos):
+                # "..., according to two officials, who said Ottawa feared ...": the officials again.
+                cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
+                last = atts[-1]
+                att = _Attribution(
+                    last.speaker, pos, m.end(), "after", (cstart, sent.end), m.end(), last.partners
+                )
             if att and not any(a.lo <= att.lo <= a.hi for a in atts):
                 atts.append(att)
         if not atts:
@@ -295,6 +314,15 @@ class _Extractor:
                         atts.append(att)
                         break
         atts.sort(key=lambda a: a.lo)
+        if atts:
+            # "The department claimed that ..., according to a statement on its website": the source
+            # of the words already attributed, not a second speaker of the last of them.
+            atts = [
+                a
+                for k, a in enumerate(atts)
+                if not (k and a.direction == "before" and text.startswith("ccording", a.lo + 1))
+            ]
+            atts = self._continued(sent, atts, masks)
         clipped = [self._clip(q, sent) for q in quotes]
         real = [q for q in clipped if q is not None and _substantial(text, q)]
         if not atts:
@@ -575,7 +603,9 @@ class _Extractor:
             return ((speaker, toks[k].start),)
         return ()
 
-    def _phrase_after(self, start: int, end: int, masks: list[tuple[int, int]]) -> tuple[Speaker, int] | None:
+    def _phrase_after(
+        self, start: int, end: int, masks: list[tuple[int, int]], described: bool = True
+    ) -> tuple[Speaker, int] | None:
         """A speaker after an inverted verb or "according to": "said Li, a researcher at ..."."""
         text = self.text
         while (
@@ -601,7 +631,8 @@ class _Extractor:
             if rest.strip() and not _ADVERBIAL.fullmatch(rest):
                 return None
             stop = parts[0].end
-            if len(parts) > 1 and self._desc(parts[1]):
+            said = len(parts) > 1 and _WHO_SAID.match(text, parts[1].start, parts[1].end)
+            if described and len(parts) > 1 and self._desc(parts[1]) and not said:
                 speaker = _described(speaker, text[parts[1].start : parts[1].end])
                 stop = parts[1].end
             return speaker, stop
@@ -763,6 +794,7 @@ class _Extractor:
         return i, ""
 
     def _according(self, sent: Span, m: re.Match[str], masks: list[tuple[int, int]]) -> _Attribution | None:
+        text = self.text
         found = self._phrase_after(m.end(), sent.end, masks)
         if found is None:
             return None
@@ -773,9 +805,34 @@ class _Extractor:
             return None
         lo = m.start()
         if self._content_before(sent.start, lo, masks) is None:
-            # "According to Li, ..." (perhaps after a scene-setter)
+            # "According to Li, ..." (perhaps after a scene-setter); what follows is the words, not a
+            # description: "According to the ministry, the EU sources its magnets from China."
+            if len(_WORD.findall(text, stop, sent.end)) < 2:
+                found = self._phrase_after(m.end(), sent.end, masks, described=False)
+                if found is None:
+                    return None
+                speaker, stop = found
             return _Attribution(speaker, lo, stop, "after", (stop, sent.end), stop)
         return _Attribution(speaker, lo, stop, "before", (sent.start, lo), stop)
+
+    def _continued(
+        self, sent: Span, atts: list[_Attribution], masks: list[tuple[int, int]]
+    ) -> list[_Attribution]:
+        """ "..., Mizuno said, adding that ...": the speaker's second point is a statement of its own."""
+        out = list(atts)
+        for m in _PARTICIPLE_RE.finditer(self.text, atts[-1].hi, sent.end):
+            same_point = m.group("verb") in _SAME_POINT and out[-1].direction != "before"
+            if any(o <= m.start() < c for o, c in masks) or same_point:
+                continue  # ", saying that ..." after "X urged Y to ..." is X's same point
+            cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
+            last = out[-1]
+            out.append(
+                _Attribution(
+                    last.speaker, m.start(), m.end(), "after", (cstart, sent.end), m.end(), last.partners
+                )
+            )
+            break
+        return out
 
     def _participle(self, sent: Span, m: re.Match[str], masks: list[tuple[int, int]]) -> _Attribution | None:
         """ "The ministry issued a statement on Monday, saying that ...": the speaker opens the sentence."""

@@ -8,7 +8,8 @@
 
 A paragraph opened by a named person (or a spokesperson) and a colon starts an answer, one opened
 by anyone else ("AFP:", "Bloomberg:") a question. "Answer:" is the answer of whoever the title
-names ("Spokesperson Tang Meiyu's Answer to a Journalist's Question"). Only texts with two or more
+names ("Spokesperson Tang Meiyu's Answer to a Journalist's Question", "MOFCOM Spokesperson Shen
+Liwei Answers Reporters' Questions"). Only texts with two or more
 such paragraphs count as transcripts.
 """
 
@@ -20,9 +21,11 @@ from briefing.analysis.phrases import OFFICIAL, PERSON, PRONOUN, Speaker, noun_p
 from briefing.analysis.references import References
 from briefing.analysis.text import Paragraph
 
-_TURN = re.compile(r"(?P<who>[^:\n.!?]{2,60}?)\s*:\s+(?=\S)")
+_TURN = re.compile(r"(?P<who>[^:\n.!?]{1,60}?)\s*:\s+(?=\S)")
 _TITLE_SPEAKER = re.compile(
-    r"(?P<who>(?:[\w.-]+\s+){1,6}?[\w.-]+)(?:'s|’s)\s+(?:Answer|Answers|Remarks|Comments|Statement|Regular\s+Press)"
+    r"(?P<who>(?:[\w.-]+\s+){1,6}?[\w.-]+)(?:(?:'s|’s)\s+(?:Answer|Answers|Remarks|Comments|Statement|Regular\s+Press)"
+    # "MOFCOM Spokesperson Shen Liwei Answers Reporters' Questions on ..."
+    r"|\s+(?:Answers|Answered|Responds\s+to|Responded\s+to|Takes|Took)\s+(?:[\w'’-]+\s+){0,2}Questions?\b)"
 )
 
 
