@@ -977,6 +977,87 @@ def test_saying_after_words_attributed_before_is_a_second_statement() -> None:
     assert [s.quote[:20] for s in found] == ["Battery makers have ", "alternative supplier"]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "Analysts at Goldman Sachs in New York said in a note that the curbs could tighten the market.",
+            "Analysts at Goldman Sachs in New York",
+        ),
+        (
+            "An industry body representing European magnet makers noted that its members still source "
+            "most of their inputs from China.",
+            "An industry body representing European magnet makers",
+        ),
+        (
+            "Recovered gallium is fetching record premiums, recyclers and buyers told Metals Weekly.",
+            "recyclers and buyers",
+        ),
+        (
+            "An Indian mines ministry official, who asked not to be named because the talks are private, "
+            "said New Delhi was negotiating an offtake.",
+            "An Indian mines ministry official",
+        ),
+    ],
+)
+def test_more_speaker_phrases(sentence: str, speaker: str) -> None:
+    assert only(statements(sentence)).speaker == speaker
+
+
+def test_a_second_verb_joined_by_and_keeps_its_speaker_and_drops_its_object() -> None:
+    found = statements(
+        'Deputy Commerce Secretary Ryan Tolliver claimed that the floors would "give miners a fair shot," '
+        "and told a Washington think tank that more than 20 countries had signed up."
+    )
+    assert [(s.speaker, s.quote) for s in found] == [
+        ("Ryan Tolliver", "give miners a fair shot"),
+        ("Ryan Tolliver", "more than 20 countries had signed up"),
+    ]
+
+
+def test_a_quotation_broken_by_its_attribution_keeps_its_opening_words() -> None:
+    st = only(
+        statements(
+            '"Europe will buy together," said Matthias Lindqvist, Commissioner for Industrial Strategy, '
+            '"and where imports are dumped below cost, it will defend itself together."'
+        )
+    )
+    assert (st.speaker, st.quote) == ("Matthias Lindqvist", "Europe will buy together")
+
+
+def test_a_quotation_right_after_said_is_about_its_object_not_an_inverted_speaker() -> None:
+    st = only(
+        statements(
+            "Speaking at a forum in Brussels, Bernhard Aigner, director for trade at the European "
+            'Commission, said the EU "has no intention of decoupling" from China.'
+        )
+    )
+    assert (st.speaker, st.side) == ("Bernhard Aigner", "Partners")
+
+
+def test_an_answer_that_reports_the_spokesperson_is_not_the_spokespersons_own_words() -> None:
+    text = (
+        "Question: The European Commission launched an anti-dumping investigation. What is your response?\n"
+        "Answer: Zhou Hanxin, spokesperson of the Ministry of Commerce, said that China has noted the "
+        "investigation and expresses strong concern.\n"
+        "Zhou said the EU side had launched the investigation without sufficient evidence."
+    )
+    it = item(text, "mofcom", title="MOFCOM Spokesperson Comments on the EU's Anti-Dumping Investigation")
+    result = get_backend("offline").analyse([story([it])], {it.id: it}, CONFIG)
+    assert [(s.speaker, s.quote[:20]) for s in result.statements] == [
+        ("Zhou Hanxin", "China has noted the "),
+        ("Zhou Hanxin", "the EU side had laun"),
+    ]
+
+
+def test_the_official_added_refers_back_to_the_minister() -> None:
+    found = statements(
+        "Indonesia will raise the export levy to 12% from July, Deputy Energy Minister Arief Santoso said on "
+        'Monday. "Our smelters must climb the value chain, and they can," the official added.'
+    )
+    assert [s.speaker for s in found] == ["Arief Santoso", "Arief Santoso"]
+
+
 # --- no false positives ---------------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from briefing.analysis.lexicon import HEADS, INSTITUTION_HEADS, ORG_WORDS, ROLE_WORDS, words
+from briefing.analysis.lexicon import HEADS, INSTITUTION_HEADS, ORG_WORDS, public_office, words
 from briefing.analysis.phrases import INSTITUTION, OFFICIAL, PERSON, Speaker
 from briefing.analysis.places import BASED_ONLY, BODIES, FIRMS, HUBS, PLACES, alternation
 from briefing.analysis.text import UPPER
@@ -332,17 +332,6 @@ _ORG_RUN = re.compile(
     rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAP}(?:\s+(?:and\s+)?{_CAP})*)?)"
 )
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-# Titles of public office; "director" or "chief" alone could head a company, so they do not count.
-_OFFICES = words(
-    """secretary undersecretary under-secretary minister vice-minister spokesperson spokesman spokeswoman
-    ambassador envoy commissioner official officials administrator negotiator deputy-secretary representative
-    secretary-general counsellor counselor attaché attache consul adviser advisor director-general
-    deputy-director-general"""
-)
-# A role at a public body named in the title: "Director of the Office of Critical Minerals".
-_PUBLIC_BODIES = words(
-    "ministry bureau department office agency administration commission directorate secretariat"
-)
 _WORDS = re.compile(r"[\w'’.-]+")
 
 
@@ -373,10 +362,7 @@ def _public_office(speaker: Speaker) -> bool:
     """A named person titled with a public office: "Deputy Under Secretary", "spokesperson", "Minister"."""
     if speaker.kind != PERSON or not speaker.title:
         return False
-    found = _WORDS.findall(speaker.title.lower())
-    return any(w in _OFFICES for w in found) or (
-        any(w in ROLE_WORDS for w in found) and any(w in _PUBLIC_BODIES for w in found)
-    )
+    return public_office(speaker.title)
 
 
 class Resolver:

@@ -29,8 +29,9 @@ The matching rule. A predicted statement matches a gold statement when
   3. the speakers are equal after normalisation: case, accents, full stops and a possessive "'s"
      ignored, other punctuation read as a space, and a leading "the", "a" or "an" dropped
      ("The U.S. Commerce Department" = "US Commerce Department").
-Matching is one to one: pairs are taken by largest overlap first, so a second prediction of the
-same statement counts as a false positive.
+Matching is one to one: pairs are taken by largest overlap first, required gold statements before
+optional ones (a prediction of "A and that B" where B is optional is a hit for A), so a second
+prediction of the same statement counts as a false positive.
 
 The figures:
   speaker precision  predictions matched to a gold statement / predictions
@@ -283,17 +284,17 @@ def score_item(gold: GoldItem, spans: dict[int, tuple[int, int]], predicted: Seq
     score = Score(name=gold.id, items=1, predicted=len(predicted))
     score.gold = sum(1 for g in gold.statements if not g.optional)
     score.ungrounded = sum(1 for p in predicted if not _grounded(p, gold.text))
-    pairs: list[tuple[int, int, int]] = []  # (-overlap, gold number, prediction number)
+    pairs: list[tuple[bool, int, int, int]] = []  # (optional, -overlap, gold number, prediction number)
     for n, g in enumerate(gold.statements):
         gs, ge = spans[n]
         names = {normal_speaker(s) for s in g.speakers}
         for k, p in enumerate(predicted):
             overlap = min(ge, p.end) - max(gs, p.start)
             if overlap > 0 and normal_speaker(p.speaker) in names:
-                pairs.append((-overlap, n, k))
+                pairs.append((g.optional, -overlap, n, k))
     gold_used: dict[int, int] = {}
     pred_used: set[int] = set()
-    for _, n, k in sorted(pairs):
+    for _, _, n, k in sorted(pairs):
         if n in gold_used or k in pred_used:
             continue
         gold_used[n] = k

@@ -6,6 +6,8 @@ All entries are lower case; capitalised words are looked up lower-cased.
 
 from __future__ import annotations
 
+import re
+
 
 def words(text: str) -> frozenset[str]:
     """A word list written as one string, split on whitespace."""
@@ -56,7 +58,7 @@ MODIFIERS = words(
     ranking veteran well-known renowned influential respected concerned affected major global overseas
     many some most several few certain numerous strategic public private commercial diplomatic
     spokesperson spokesman spokeswoman bloc member battery magnet automotive auto steel chip
-    semiconductor technology tech"""
+    semiconductor technology tech mines"""
 )
 
 INSTITUTION_HEADS = words(
@@ -85,7 +87,8 @@ OFFICIAL_HEADS = words(
 
 # Groups that speak in market and policy news, but never describe a single speaker: "buyers said".
 MARKET_GROUPS = """supporters opponents proponents backers advocates makers manufacturers buyers suppliers
-    exporters importers refiners processors automakers carmakers chipmakers users consumers"""
+    exporters importers refiners processors automakers carmakers chipmakers users consumers
+    recyclers smelters developers fabricators"""
 
 GROUP_HEADS = words(
     """officials spokespeople spokespersons experts expert analysts analyst researchers researcher
@@ -309,3 +312,25 @@ PARTICIPLES = (
     "cautioning",
     "reiterating",
 )
+
+# Titles of public office: a named person so titled in a government's own release speaks for it,
+# and "the official" may refer back to them. "Director" or "chief" alone could head a company.
+PUBLIC_OFFICES = words(
+    """secretary undersecretary under-secretary minister vice-minister spokesperson spokesman spokeswoman
+    ambassador envoy commissioner official officials administrator negotiator deputy-secretary
+    representative secretary-general counsellor counselor attaché attache consul adviser advisor
+    director-general deputy-director-general"""
+)
+# A role at a public body named in the title: "Director of the Office of Critical Minerals".
+PUBLIC_BODIES = words(
+    "ministry bureau department office agency administration commission directorate secretariat division "
+    "program programme"
+)
+
+
+def public_office(title: str) -> bool:
+    """A title of public office: "Deputy Under Secretary", "Director of the ... Division"."""
+    found = re.findall(r"[\w.-]+", title.lower())  # "program's" gives "program"
+    return any(w in PUBLIC_OFFICES for w in found) or (
+        any(w in ROLE_WORDS for w in found) and any(w in PUBLIC_BODIES for w in found)
+    )

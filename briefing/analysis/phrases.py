@@ -208,6 +208,15 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
                 # "the city's bureau of industry and information technology"
                 return Phrase(INSTITUTION, tok.bare, False, None)
             return None
+    # "an industry body representing European magnet makers", "a group lobbying for US miners"
+    for i, tok in enumerate(body[:-2]):
+        if tok.bare in lx.HEADS and not tok.cap and body[i + 1].bare in _SERVING and len(body) - i <= 8:
+            lead, rest = body[: i + 1], body[i + 2 :]
+            if rest[0].bare in ("for", "the", "a", "an") and not rest[0].cap:
+                rest = rest[1:]
+            if rest and _valid_words(lead) and (_valid_words(rest) or _plain(rest)):
+                return Phrase(_kind_of(tok.bare), tok.bare, False, None)
+            return None
     # "J. R. Smith of the U.S. Geological Survey", "Li of Fudan University"
     for i, tok in enumerate(body[1:-1], start=1):
         if tok.bare in ("of", "at", "from", "with") and not tok.cap:
@@ -279,14 +288,27 @@ _LOCAL_OWNERS = frozenset({"city", "province", "region", "county", "prefecture",
 
 
 def _placed_body(toks: Sequence[Token]) -> bool:
-    """ "Chinese mission to the EU", "US embassy in Beijing": a body, then where or to whom it is."""
+    """ "Chinese mission to the EU", "US embassy in Beijing": a body, then where or to whom it is;
+    "Goldman Sachs in New York", "BHP in Melbourne": a named organisation, then where."""
     for k in range(1, len(toks) - 1):
+        if toks[k].bare == "in" and not toks[k].cap and _valid_words(toks[:k]) and _city(toks[k + 1 :]):
+            return True
         if toks[k - 1].bare in lx.INSTITUTION_HEADS and not toks[k].cap and toks[k].bare in lx.AFFILIATING:
             rest = toks[k + 1 :]
             if rest and rest[0].bare == "the" and not rest[0].cap:
                 rest = rest[1:]
             return bool(rest) and rest[0].cap and _valid_words(toks[:k]) and _valid_words(rest)
     return False
+
+
+_SERVING = frozenset(
+    {"representing", "lobbying", "covering", "grouping", "advising", "tracking", "monitoring"}
+)
+
+
+def _city(toks: Sequence[Token]) -> bool:
+    """A capitalised place name of one or two words ("Melbourne", "New York")."""
+    return 0 < len(toks) <= 2 and all(t.cap and t.bare.isalpha() and t.bare not in lx.CAP_STOP for t in toks)
 
 
 def _places(toks: Sequence[Token]) -> bool:

@@ -169,6 +169,8 @@ class References:
                     return f.speaker
                 if f.speaker.kind == OFFICIAL and f.speaker.proper and word.search(f.speaker.name):
                     return f.speaker  # "A British government official said ... The official noted"
+                if head == "official" and f.speaker.kind == PERSON and lx.public_office(f.speaker.title):
+                    return f.speaker  # "Deputy Energy Minister Arief Santoso said ... the official added"
             # "Secretary Rubio announced ... the Secretary said": the last person given that title.
             last = None
             for m in _titled_name(head).finditer(self.text, 0, at):

@@ -93,8 +93,11 @@ _PARTICIPLE_RE = re.compile(rf",\s+(?P<verb>{_alternation(lx.PARTICIPLES)})(?![\
 _SAME_POINT = frozenset(
     {"saying", "claiming", "urging", "calling for", "calling on", "asserting", "declaring"}
 )
-_WHO = re.compile(r",\s*who\s+(?:(?:also|later|have|has|had)\s+)?$")
+# "..., according to two officials, who said ...", "Li claimed that ... and told reporters that ...":
+# the same speaker again.
+_WHO = re.compile(r"(?:,\s*who|,?\s+and)\s+(?:(?:also|later|then|have|has|had)\s+)?$")
 _WHO_SAID = re.compile(rf"who\s+(?:(?:also|later|have|has|had)\s+)?(?:{'|'.join(sorted(lx.CLAUSE_VERBS))})\b")
+_OPENING_QUOTES = "\"“‘'«„"
 _WORD_END = re.compile(r"([\w'’.-]+)\s*$")
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PERIODS = rf"(?:{_DAYS}(?:'s|’s)?|week|weekend|month|year|morning|afternoon|evening|night|day)"
@@ -124,8 +127,9 @@ _ADVERBIAL = re.compile(
 # Whom something was told: "told reporters", "told a press conference", "told the Global Times".
 _TOLD_OBJECT = re.compile(
     r"\s+(?:reporters|journalists|the\s+press|the\s+media|media|lawmakers|legislators|parliament|"
-    r"delegates|participants|an?\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|conference|briefing|meeting|hearing|"
-    r"seminar|symposium|summit|panel|committee|gathering)|the\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|"
+    r"delegates|participants|investors|analysts|clients|an?\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|conference|"
+    r"briefing|meeting|hearing|seminar|symposium|summit|panel|committee|gathering|tank|newspaper|broadcaster|"
+    r"podcast|group)|the\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|tank|broadcaster|podcast|"
     r"conference|briefing|meeting|hearing|committee|summit|panel|newspaper|paper|outlet|agency|council|"
     r"group|delegates|delegation|session|gathering|audience|participants)|"
     rf"{_CAPS}|him|her|them|us)(?![\w-])"
@@ -251,6 +255,7 @@ class _Extractor:
         continuing: Speaker | None = None  # whose quotation the next sentence may continue
         turns = transcript_turns(self.text, self.title, self.paragraphs, self.refs)
         answering: Speaker | None = None  # who is speaking in a Q&A transcript
+        answer: Found | None = None
         for n, para in enumerate(self.paragraphs):
             if para.heading:
                 continuing = None
@@ -262,9 +267,10 @@ class _Extractor:
                 else:
                     start = para.start
                 if answering is not None and start < para.end:
-                    # A transcript answer is the speaker's own words, paragraph by paragraph.
+                    # A transcript answer is the speaker's own words, paragraph by paragraph ...
                     whole = Span(start, para.end)
-                    self.found.append(Found(answering, "direct", start, para.end, whole, start))
+                    answer = Found(answering, "direct", start, para.end, whole, start)
+            before = len(self.found)
             opens = [q.open for q in para.quotes]
             for sentence in para.sentences:
                 lo, hi = bisect.bisect_left(opens, sentence.start), bisect.bisect_left(opens, sentence.end)
@@ -278,6 +284,13 @@ class _Extractor:
                 self.found.extend(made)
                 # Only a quotation (or "Li said:") is continued by an unattributed quotation next.
                 continuing = made[-1].speaker if made and made[-1].kind == "direct" else pending
+            # ... unless the answer reports them ("Answer: Zhou Hanxin, spokesperson of the Ministry of
+            # Commerce, said that ..."): then its sentences say who said what.
+            if answer is not None and not any(
+                _answerer(f.speaker, answer.speaker) for f in self.found[before:]
+            ):
+                self.found.insert(before, answer)
+            answer = None
         return self.found
 
     # -- one sentence --
@@ -297,7 +310,7 @@ class _Extractor:
             verb_seen = True
             att = self._according(sent, m, masks) if m.group("according") else self._reporting(sent, m, masks)
             if att is None and atts and m.group("verb") and _WHO.search(text, sent.start, pos):
-                # "..., according to two officials, who said Ottawa feared ...": the officials again.
+                # "..., according to two officials, who said ...", "... and told a think tank that ...".
                 cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
                 last = atts[-1]
                 att = _Attribution(
@@ -347,7 +360,13 @@ class _Extractor:
                 pending = resolved  # "Li said:" or "... issued the following statement:" and a quotation next
             made: Found | None = None
             if i in owned:
-                best = max(owned[i], key=lambda q: (q.end - q.start, -q.start))
+                # '"A," said Li, "B."': the opening words; otherwise the longest quotation.
+                opening = [q for q in owned[i] if q.close <= att.lo]
+                best = (
+                    opening[0]
+                    if opening and any(q.open >= att.hi for q in owned[i])
+                    else max(owned[i], key=lambda q: (q.end - q.start, -q.start))
+                )
                 made = Found(
                     resolved, "direct", best.start, self._quote_end(best), _around(sent, best), att.lo
                 )
@@ -660,7 +679,9 @@ class _Extractor:
             and (left.endswith(",") or self._after_quote(lo, masks))
         ):
             found = self._phrase_after(m.end(), sent.end, masks)
-            if found is not None:
+            # '..., said the EU "has no intention ..."': a quotation right after is the words said
+            # about the EU, not an inverted "said Li".
+            if found is not None and text[found[1] : sent.end].lstrip()[:1] not in _OPENING_QUOTES:
                 speaker, stop = found
                 content = self._content_before(sent.start, lo, masks)
                 return _Attribution(speaker, lo, stop, "before", content, m.end())
@@ -852,6 +873,13 @@ class _Extractor:
             cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
             return _Attribution(speaker, toks[0].start, toks[k - 1].end, "after", (cstart, sent.end), m.end())
         return None
+
+
+def _answerer(speaker: Speaker, answering: Speaker) -> bool:
+    """Whether a statement's speaker is the one answering in a transcript, named in the third person."""
+    if speaker.kind == PERSON:
+        return speaker.name == answering.name or "spokes" in speaker.title.lower()
+    return speaker.kind == OFFICIAL and speaker.head.startswith("spokes")
 
 
 def _around(sent: Span, q: Quotation) -> Span:
