@@ -1,12 +1,12 @@
 # ruff: noqa: RUF001 -- speaker names with typographic apostrophes on purpose
 """`briefing eval`: the labelled sets in tests/data/eval, the matching rule, and the quality bar.
 
-The committed sets are a regression guard. On the portion the offline engine was developed against
-(tuned.toml, dev.toml, and heldout-1/2/3.toml, the held-out sets of earlier rounds whose misses led to
-that round's rules) it must meet the issue's targets: speaker precision >= 0.9, recall >= 0.85, side
-accuracy >= 0.95 and no quote missing from its source. On the held-out set of the latest round
-(heldout-4.toml, written blind) it must not fall below its first-contact figures: see its header
-and CHANGELOG.md.
+The committed sets are a regression guard. `tuned.toml`, `dev.toml` and `heldout-1.toml` are what
+the offline engine was first developed on; `heldout-2.toml` onwards were each written blind and
+scored once ("first contact") before their misses were used. The development portion (all but the
+newest blind set) must meet the issue's targets: speaker precision >= 0.9, recall >= 0.85, side
+accuracy >= 0.95 and no quote missing from its source. The newest blind set must not fall below
+its first-contact figures (`FIRST_CONTACT`), which is what the engine does on text it never saw.
 """
 
 from __future__ import annotations
@@ -81,8 +81,26 @@ def figures(output: str, name: str) -> tuple[int, int, float, float, float, int]
     return int(gold), int(found), float(precision), float(recall), float(side), int(ungrounded)
 
 
+# First contact of each blind set: its figures when the engine first ran on it, before its misses
+# were used (the headers of the sets say more). The newest blind set must not fall below them; the
+# others are development sets now and must meet the issue's targets.
+FIRST_CONTACT = {
+    "heldout-2": (0.955, 0.933, 0.881),
+    "heldout-3": (0.947, 0.871, 0.870),
+    "heldout-4": (0.902, 0.852, 0.804),
+    "heldout-5": (0.857, 0.822, 0.967),
+    "heldout-6": (0.823, 0.823, 0.923),
+}
+NEWEST = max(FIRST_CONTACT, key=lambda name: int(name.split("-")[1]))
+
+
+def test_every_blind_set_has_its_first_contact_recorded() -> None:
+    blind = {p.stem for p in EVAL.glob("heldout-*.toml")} - {"heldout-1"}
+    assert blind == set(FIRST_CONTACT)
+
+
 def test_briefing_eval_meets_the_targets_on_the_development_sets() -> None:
-    names = ("tuned", "dev", "heldout-1", "heldout-2", "heldout-3", "heldout-4", "heldout-5")
+    names = ["tuned", "dev", "heldout-1", *(name for name in FIRST_CONTACT if name != NEWEST)]
     sets = [str(EVAL / f"{name}.toml") for name in names]
     done = briefing("eval", *[arg for path in sets for arg in ("--set", path)])
     assert done.returncode == 0, done.stderr
@@ -96,12 +114,13 @@ def test_briefing_eval_meets_the_targets_on_the_development_sets() -> None:
     )
 
 
-def test_the_held_out_set_keeps_its_first_contact_figures() -> None:
-    done = briefing("eval", "--set", str(EVAL / "heldout-2.toml"))
+def test_the_newest_blind_set_keeps_its_first_contact_figures() -> None:
+    done = briefing("eval", "--set", str(EVAL / f"{NEWEST}.toml"))
     assert done.returncode == 0, done.stderr
-    gold, found, precision, recall, side, ungrounded = figures(done.stdout, "heldout-2")
+    gold, found, precision, recall, side, ungrounded = figures(done.stdout, NEWEST)
     assert gold >= 40 and found > 0
-    assert precision >= 0.955 and recall >= 0.933 and side >= 0.881, done.stdout
+    first = FIRST_CONTACT[NEWEST]
+    assert precision >= first[0] and recall >= first[1] and side >= first[2], done.stdout
     assert ungrounded == 0
 
 

@@ -1058,6 +1058,98 @@ def test_the_official_added_refers_back_to_the_minister() -> None:
     assert [s.speaker for s in found] == ["Arief Santoso", "Arief Santoso"]
 
 
+@pytest.mark.parametrize(
+    ("title", "speaker", "actor"),
+    [
+        (
+            "MOFCOM Spokesperson Answers Reporter's Question on US Price Floors",
+            "MOFCOM Spokesperson",
+            "MOFCOM",
+        ),
+        ("Press Conference by Minister of Commerce WANG Tao (Excerpt)", "Wang Tao", None),
+    ],
+)
+def test_a_transcript_title_names_the_office_or_the_minister(
+    title: str, speaker: str, actor: str | None
+) -> None:
+    text = (
+        "Q: What is your comment on price floors?\nA: We have noted the reports.\nQ: Gallium?\nA: No comment."
+    )
+    it = item(text, "mofcom", title=title)
+    result = get_backend("offline").analyse([story([it])], {it.id: it}, CONFIG)
+    assert [s.speaker for s in result.statements] == [speaker, speaker]
+    if actor:
+        assert {s.actor for s in result.statements} == {actor}
+
+
+def test_told_a_meeting_that_and_a_source_named_after_the_words() -> None:
+    found = statements(
+        "China told a meeting of the World Trade Organization's goods council on Friday that U.S. plans "
+        "would breach trade rules, according to two trade diplomats who attended the meeting.\n"
+        "China's ambassador, Fang Jiecheng, told members the measures amounted to \"discriminatory tariffs "
+        'dressed up as supply chain security," the diplomats said.'
+    )
+    assert [(s.speaker, s.quote) for s in found] == [
+        ("China", "U.S. plans would breach trade rules"),
+        (
+            "Fang Jiecheng",
+            'the measures amounted to "discriminatory tariffs dressed up as supply chain security,"',
+        ),
+    ]
+
+
+def test_a_company_role_belongs_to_the_company_quoted_just_before() -> None:
+    found = statements(
+        "Alabama-based Tuscaloosa Graphite Co said Vault would buy up to 12,000 tons a year. "
+        '"This is the contract that gets our plant financed," Chief Executive Dale Pruitt said.'
+    )
+    assert [(s.speaker, s.speaker_title, s.side) for s in found] == [
+        ("Tuscaloosa Graphite Co", "Alabama-based", "United States"),
+        ("Dale Pruitt", "Chief Executive", "United States"),
+    ]
+
+
+def test_partitive_speakers_and_one_of_them() -> None:
+    found = statements(
+        "Two of the people, who work at Japanese magnet producers, said applications had yet to receive a "
+        'response. "We have been told to wait," said one of them, who asked not to be named.'
+    )
+    assert [(s.speaker, s.side) for s in found] == [("Two of the people", "Partners")] * 2
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "side"),
+    [
+        (
+            "China's commerce ministry did not respond. A ministry spokesperson said last week that "
+            "applications were reviewed in accordance with the law.",
+            "A ministry spokesperson",
+            "China",
+        ),
+        (
+            "An industry insider from a rare earth enterprise in Ganzhou, East China's Jiangxi Province, who "
+            "requested anonymity, told the Global Times that overseas orders had remained stable.",
+            "An industry insider from a rare earth enterprise in Ganzhou",
+            "China",
+        ),
+        (
+            '"Export licences are coming through more smoothly," a producer in Hunan province said.',
+            "a producer in Hunan province",
+            "China",
+        ),
+    ],
+)
+def test_unnamed_speakers_placed_by_what_the_text_says(text: str, speaker: str, side: str) -> None:
+    st = only(statements(text))
+    assert (st.speaker, st.side) == (speaker, side)
+
+
+def test_insists_on_is_a_deed() -> None:
+    assert (
+        statements("If the US side insists on going its own way, China will take necessary measures.") == []
+    )
+
+
 # --- no false positives ---------------------------------------------------------------------------------
 
 

@@ -33,7 +33,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from briefing.analysis.lexicon import HEADS, INSTITUTION_HEADS, ORG_WORDS, public_office, words
+from briefing.analysis.lexicon import GEO, HEADS, INSTITUTION_HEADS, ORG_WORDS, public_office, words
 from briefing.analysis.phrases import INSTITUTION, OFFICIAL, PERSON, Speaker
 from briefing.analysis.places import BASED_ONLY, BODIES, FIRMS, HUBS, PLACES, alternation
 from briefing.analysis.text import UPPER
@@ -511,7 +511,7 @@ class Resolver:
             return _DETERMINER.sub("", speaker.name)
         for text in (speaker.title, speaker.name):
             m = _ORG_AFTER.search(text) or _ORG_RUN.search(text)
-            if m:
+            if m and m.group(1).strip().lower() not in GEO:  # "at Japanese magnet producers"
                 return m.group(1).strip()
         return None
 

@@ -68,7 +68,7 @@ INSTITUTION_HEADS = words(
     parliament congress senate committee association federation chamber institute university academy
     side company firm group corporation body organization organisation union bloc court board alliance
     center centre house country countries nation nations agencies governments departments offices sides
-    coalition coalitions
+    coalition coalitions tank consultancy
     commissions councils bureaus associations institutes universities companies groups bodies
     organizations organisations unions ministries"""
 )
@@ -98,6 +98,7 @@ GROUP_HEADS = words(
     investors bankers consultants consultant advisers advisors leaders members diplomats negotiators
     ministers representatives lawyers attorneys economists strategists outlets media buyer seller supplier
     dealer dealers broker brokers customer customers purchaser purchasers banker investor refiner importer
+    producer consumer
     person
     exporter"""
 ) | words(MARKET_GROUPS)

@@ -176,6 +176,17 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
         return Phrase(PRONOUN, core[0].bare, False, None)
     if len(core) > 3 and _UNNAMED_SOURCES.match(" ".join(t.text for t in core)):
         return Phrase(GROUP, "sources", False, None)
+    if len(core) >= 3 and core[0].bare in _HOW_MANY and core[1].bare == "of":
+        # "two of the people", "one of them", "some of the companies"
+        rest = core[2:]
+        if [t.bare for t in rest] in (["them"], ["those"]):
+            return Phrase(GROUP, "them", False, None)
+        if (
+            rest[0].bare in ("the", "these", "those")
+            and len(rest) <= 4
+            and rest[-1].bare in lx.HEADS | {"people"}
+        ):
+            return Phrase(GROUP, rest[-1].bare, False, None)
     first = 0
     # "the ministry", "Her colleague Mr. Ochoa", "the two sides"
     while first < min(2, len(core) - 1) and (
@@ -194,6 +205,9 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
             org = body[i + 2 :]
             if org[0].bare in ("the", "a", "an") and not org[0].cap:
                 org = org[1:]
+            where = next((k for k, t in enumerate(org) if t.bare == "in" and not t.cap and k > 0), None)
+            if where is not None and _city(org[where + 1 :]) and not org[0].cap:
+                org = org[:where]  # "an insider from a rare earth enterprise in Ganzhou"
             lead = body[: i + 1]
             if not _valid_words(lead) or not org:
                 return None
@@ -281,6 +295,8 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
         return None
     if any(t.bare == "and" and i > 0 and name_token(body[i - 1], False) for i, t in enumerate(body[:run])):
         return None  # "Greer and Mexican Secretary of Economy Marcelo Ebrard" is two people
+    if run <= 1 and body[0].bare.endswith(_BASED):
+        return Phrase(INSTITUTION, "", True, None)  # "Perth-based Coolgardie Antimony": a company
     return Phrase(PERSON, "", True, core.index(body[run]))
 
 
@@ -301,6 +317,8 @@ def _placed_body(toks: Sequence[Token]) -> bool:
     return False
 
 
+_BASED = ("-based", "-listed", "-headquartered")
+_HOW_MANY = lx.words("one two three four five six some several many most all none each both")
 _SERVING = frozenset(
     {"representing", "lobbying", "covering", "grouping", "advising", "tracking", "monitoring"}
 )
@@ -328,6 +346,17 @@ def speaker_from(text: str, toks: Sequence[Token], phrase: Phrase) -> Speaker:
     """The speaker a classified phrase names: a person's name is split from the title around it."""
     s, e = toks[0].start, toks[-1].end
     if phrase.name_from is None:
+        core = [t for t in toks if not t.paren]
+        k = 1 if len(core) > 2 and core[0].bare in ("a", "an", "the") else 0
+        if (
+            phrase.kind == INSTITUTION
+            and len(core) > k + 1
+            and core[k].bare.endswith(_BASED)
+            and core[k + 1].cap
+        ):
+            # "Alabama-based Tuscaloosa Graphite Co": the company's name, and where it is as its title
+            name = text[core[k + 1].start : e]
+            return Speaker(name, text[s : core[k].end], phrase.kind, phrase.head, phrase.proper)
         return Speaker(text[s:e], "", phrase.kind, phrase.head, phrase.proper, gender=gender_of(text[s:e]))
     core = [t for t in toks if not t.paren]
     name_start = core[phrase.name_from].start

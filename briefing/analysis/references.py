@@ -56,6 +56,11 @@ _DATELINE = re.compile(
     rf"(?:,?\s+[{UPPER}][a-z]{{2,}}\.?\s+\d{{1,2}})?\s*(?:\([^)\n]{{1,40}}\))?\s*(?:--|[-–—])\s"
 )
 _BODY = re.compile(rf"[{UPPER}][\w'’&.-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[{UPPER}][\w'’&.-]*)+")
+_COMPANY_ROLES = lx.words(
+    """chief executive officer ceo cfo coo cto managing director president chairman chairwoman chair
+    founder co general manager head of operations finance financial operating technology"""
+)
+_WORDS = re.compile(r"[\w-]+")
 _SENTENCE_END = re.compile(r"(?:[.!?][\"”’']?\s+|\n+)(?=[\"“‘]?[A-Z])")
 
 
@@ -99,6 +104,16 @@ class References:
         definite = not speaker.proper and speaker.name[:4].lower() == "the "
         if definite and speaker.kind in (OFFICIAL, INSTITUTION):
             speaker = self._definite(speaker, at, earlier)
+        if speaker.kind in (OFFICIAL, INSTITUTION, GROUP) and not speaker.proper and not speaker.context:
+            # "A ministry spokesperson said" after "China's commerce ministry ...": that ministry.
+            bodies = [
+                w
+                for w in _WORDS.findall(speaker.name.lower())
+                if w in lx.INSTITUTION_HEADS and w != speaker.head
+            ]
+            mentions = list(_mention(bodies[-1]).finditer(self.text, 0, at)) if bodies else []
+            if mentions:
+                speaker = replace(speaker, context=mentions[-1].group(0))
         if speaker.kind != PERSON and not speaker.context and _LOCAL.match(speaker.name):
             # "local authorities said", "the regional industry department said": of the place the
             # report comes from, its dateline ("NANCHANG, Oct 9 (Xinhua) --") or its sentence so far.
@@ -107,6 +122,9 @@ class References:
             )
         if definite and speaker.kind in (OFFICIAL, INSTITUTION):
             return speaker
+        if speaker.kind == GROUP and speaker.head == "them":
+            # "said one of them": one of the group quoted last
+            return next((f.speaker for f in reversed(earlier) if f.speaker.kind == GROUP), speaker)
         if speaker.kind == GROUP and (definite or speaker.name.lower() == speaker.head):
             # "USTR officials said ... the officials said" / "Officials stressed": the same group.
             for f in reversed(earlier):
@@ -117,7 +135,21 @@ class References:
             speaker = _gendered(self._surname(speaker, at, earlier), speaker.gender)
         elif speaker.kind == PERSON and not speaker.title:
             speaker = _gendered(self._titled(speaker, at, earlier), speaker.gender)
-        return self._body_named_earlier(speaker, at)
+        return self._company_quoted_before(self._body_named_earlier(speaker, at), at, earlier)
+
+    @staticmethod
+    def _company_quoted_before(speaker: Speaker, at: int, earlier: list[Found]) -> Speaker:
+        """ "Perth-based Coolgardie Antimony said ... Managing Director Fiona McRae said": a bare
+        company role names no company; it is that of the organisation quoted just before."""
+        if speaker.kind != PERSON or speaker.context or not speaker.title:
+            return speaker
+        if not all(w in _COMPANY_ROLES for w in speaker.title.lower().replace("-", " ").split()):
+            return speaker
+        for f in reversed(earlier):
+            if f.speaker.kind == INSTITUTION and f.speaker.proper and at - f.anchor <= 400:
+                named = " ".join(x for x in (f.speaker.title, f.speaker.name, f.speaker.context) if x)
+                return replace(speaker, context=named)
+        return speaker
 
     def _dateline(self) -> str:
         """The place a report is filed from: "NANCHANG" of "NANCHANG, Oct 9 (Xinhua) --", title-cased."""

@@ -98,6 +98,13 @@ _SAME_POINT = frozenset(
 _WHO = re.compile(r"(?:,\s*who|,?\s+and)\s+(?:(?:also|later|then|have|has|had)\s+)?$")
 _WHO_SAID = re.compile(rf"who\s+(?:(?:also|later|have|has|had)\s+)?(?:{'|'.join(sorted(lx.CLAUSE_VERBS))})\b")
 _OPENING_QUOTES = "\"“‘'«„"
+# Verbs that report words again after "who" or "and" ("who said", "and told"); not "who asked".
+_SAID_AGAIN = lx.STRONG_VERBS | lx.words("added adds confirmed confirms stated")
+_REGION_APPOSITIVE = re.compile(
+    rf"(?:(?:[Ee]ast|[Ww]est|[Nn]orth|[Ss]outh|[Cc]entral)\w*\s+)?[{UPPER}][\w'’-]*(?:\s+[{UPPER}][\w'’-]*){{0,3}}"
+    r"\s+(?:[Pp]rovince|[Pp]refecture|[Rr]egion|[Cc]ounty|[Ss]tate|[Dd]istrict)"
+)
+_ON = re.compile(r"\s+on\b")
 _WORD_END = re.compile(r"([\w'’.-]+)\s*$")
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _PERIODS = rf"(?:{_DAYS}(?:'s|’s)?|week|weekend|month|year|morning|afternoon|evening|night|day)"
@@ -127,13 +134,15 @@ _ADVERBIAL = re.compile(
 # Whom something was told: "told reporters", "told a press conference", "told the Global Times".
 _TOLD_OBJECT = re.compile(
     r"\s+(?:reporters|journalists|the\s+press|the\s+media|media|lawmakers|legislators|parliament|"
-    r"delegates|participants|investors|analysts|clients|an?\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|conference|"
+    r"delegates|participants|investors|analysts|clients|members|officials|colleagues|lenders|senators|"
+    r"shareholders|customers|staff|an?\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|conference|"
     r"briefing|meeting|hearing|seminar|symposium|summit|panel|committee|gathering|tank|newspaper|broadcaster|"
     r"podcast|group)|the\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|tank|broadcaster|podcast|"
     r"conference|briefing|meeting|hearing|committee|summit|panel|newspaper|paper|outlet|agency|council|"
     r"group|delegates|delegation|session|gathering|audience|participants)|"
     rf"{_CAPS}|him|her|them|us)(?![\w-])"
 )
+_TOLD_THAT = re.compile(r"[^,.;:!?\"“”‘’]{0,120}?\bthat\b")
 _THAT = re.compile(r"\s*,?\s*(?:(?P<that>that)(?![\w-])|(?P<colon>:))")
 _OPEN_QUOTE = re.compile(r"\s*[,:]?\s*[\"“‘'«„]")
 _INTERJECTION = re.compile(
@@ -225,6 +234,7 @@ class _Attribution:
     content: tuple[int, int] | None
     verb_end: int
     partners: tuple[tuple[Speaker, int], ...] = ()  # more speakers of the same words
+    source: bool = False  # names where words attributed before come from: no statement of its own
 
 
 def _substantial(text: str, q: Quotation) -> bool:
@@ -309,7 +319,8 @@ class _Extractor:
                 continue
             verb_seen = True
             att = self._according(sent, m, masks) if m.group("according") else self._reporting(sent, m, masks)
-            if att is None and atts and m.group("verb") and _WHO.search(text, sent.start, pos):
+            again = m.group("verb") and " ".join(m.group("verb").split()) in _SAID_AGAIN
+            if att is None and atts and again and _WHO.search(text, sent.start, pos):
                 # "..., according to two officials, who said ...", "... and told a think tank that ...".
                 cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
                 last = atts[-1]
@@ -330,11 +341,9 @@ class _Extractor:
         if atts:
             # "The department claimed that ..., according to a statement on its website": the source
             # of the words already attributed, not a second speaker of the last of them.
-            atts = [
-                a
-                for k, a in enumerate(atts)
-                if not (k and a.direction == "before" and text.startswith("ccording", a.lo + 1))
-            ]
+            for k, a in enumerate(atts):
+                if k and a.direction == "before" and text.startswith("ccording", a.lo + 1):
+                    a.source = True
             atts = self._continued(sent, atts, masks)
         clipped = [self._clip(q, sent) for q in quotes]
         real = [q for q in clipped if q is not None and _substantial(text, q)]
@@ -353,6 +362,8 @@ class _Extractor:
         out: list[Found] = []
         pending: Speaker | None = None
         for i, att in enumerate(atts):
+            if att.source:
+                continue
             resolved = self.refs.resolve(att.speaker, att.lo, out)
             if resolved is None:
                 continue
@@ -382,6 +393,8 @@ class _Extractor:
                     made = Found(resolved, "indirect", s, e, sent, att.lo)
             if made is None or any((f.start, f.end) == (made.start, made.end) for f in out):
                 continue  # the same words under a second attribution ("A warned that ..., B said")
+            if att.direction == "before" and any(f.start <= made.start and made.end <= f.end for f in out):
+                continue  # 'Fang told members the measures were "...", the diplomats said': a source
             # "Greer and Ebrard said ...": the same words, once for each speaker named.
             for partner, at in att.partners:
                 other = self.refs.resolve(partner, at, out)
@@ -550,6 +563,8 @@ class _Extractor:
                 return None
         if trailing and i > 0 and not parts[i].quote and _ASIDE.match(text, parts[i].start, parts[i].end):
             i -= 1  # "A ministry official, speaking on condition of anonymity, said": not a title
+            if i > 0 and _REGION_APPOSITIVE.fullmatch(text, parts[i].start, parts[i].end):
+                i -= 1  # "... in Ganzhou, East China's Jiangxi Province, who requested anonymity, told"
             trailing = i > 0 and (self._desc(parts[i]) or self._place(parts[i]))
         if parts[i].quote:
             return None
@@ -647,6 +662,9 @@ class _Extractor:
             if speaker is None:
                 continue
             rest = text[toks[k - 1].end : parts[0].end]
+            if rest.strip().startswith("who ") and not _WHO_SAID.match(rest.strip()):
+                # "according to two trade diplomats who attended the meeting"
+                return _described(speaker, rest.strip()), parts[0].end
             if rest.strip() and not _ADVERBIAL.fullmatch(rest):
                 return None
             stop = parts[0].end
@@ -670,6 +688,8 @@ class _Extractor:
             return None
         if verb in lx.BASE_FORMS and (not before or before.group(1).lower() in lx.MODALS or m.group("aux")):
             return None
+        if verb in ("insist", "insists", "insisted") and _ON.match(text, m.end()):
+            return None  # "if the US side insists on going its own way": a deed, not words
         if verb in ("said", "says") and _SAID_TO.match(text, m.end()):
             return None  # "officials said to be involved", "a deal said to be worth"
         left = text[sent.start : lo].rstrip()
@@ -788,6 +808,10 @@ class _Extractor:
             m = _TOLD_OBJECT.match(text, i, end)
             if m:
                 i = m.end()
+            # "told a meeting of the WTO's goods council on Friday that ...": the object runs to "that".
+            far = _TOLD_THAT.match(text, i, end)
+            if far:
+                i = far.end()
         for _ in range(4):
             m = _ADVERBIAL.match(text, i, end)
             if not m:

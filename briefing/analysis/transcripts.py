@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from briefing.analysis import lexicon as lx
 from briefing.analysis.phrases import OFFICIAL, PERSON, PRONOUN, Speaker, noun_phrase, speaker_from, tokens
 from briefing.analysis.references import References
 from briefing.analysis.text import Paragraph
@@ -25,8 +26,23 @@ _TURN = re.compile(r"(?P<who>[^:\n.!?]{1,60}?)\s*:\s+(?=\S)")
 _TITLE_SPEAKER = re.compile(
     r"(?P<who>(?:[\w.-]+\s+){1,6}?[\w.-]+)(?:(?:'s|’s)\s+(?:Answer|Answers|Remarks|Comments|Statement|Regular\s+Press)"
     # "MOFCOM Spokesperson Shen Liwei Answers Reporters' Questions on ..."
-    r"|\s+(?:Answers|Answered|Responds\s+to|Responded\s+to|Takes|Took)\s+(?:[\w'’-]+\s+){0,2}Questions?\b)"
+    r"|\s+(?:(?:Answers|Answered|Takes|Took)\s+(?:[\w'’-]+\s+){0,2}Questions?|Responds\s+to|Responded\s+to|"
+    r"Comments\s+on|Commented\s+on)\b)"
 )
+
+_CONFERENCE_BY = re.compile(
+    r"(?:Press\s+Conference|Press\s+Briefing|Remarks|Interview|Doorstep)\s+(?:by|of|with)\s+"
+    r"(?P<who>(?:[\w.,'’-]+\s+){0,10}?[\w.'’-]+?)(?=\s*(?:\(|$|\s+on\s|\s+at\s|:))"
+)
+_CAPITAL_SURNAME = re.compile(r"\b([A-Z]{2,})(\s+([A-Z][a-z]+))\b")
+
+
+def _surname_cased(m: re.Match[str]) -> str:
+    """A family name in capitals before a given name, in Japanese style; not "MOFCOM Spokesperson"."""
+    given = m.group(3).lower()
+    if given in lx.ROLE_WORDS or given in lx.HEADS or given in lx.ORG_WORDS:
+        return m.group(0)
+    return m.group(1).title() + m.group(2)
 
 
 def transcript_turns(
@@ -62,11 +78,15 @@ def transcript_turns(
 
 
 def _answerer(title: str) -> Speaker:
-    """Who answers in a Q&A release: the person its title names, else an unnamed spokesperson."""
-    m = _TITLE_SPEAKER.search(title)
+    """Who answers in a Q&A release: the person its title names ("Press Conference by Minister ...
+    ONODA Takeshi"), else the office it names ("MOFCOM Spokesperson"), else an unnamed spokesperson."""
+    title = _CAPITAL_SURNAME.sub(_surname_cased, title)  # "ONODA Takeshi" -> "Onoda Takeshi"
+    m = _TITLE_SPEAKER.search(title) or _CONFERENCE_BY.search(title)
     if m:
         toks = tokens(title, m.start("who"), m.end("who"))
         phrase = noun_phrase(toks)
         if phrase is not None and phrase.kind == PERSON:
+            return speaker_from(title, toks, phrase)
+        if phrase is not None and phrase.kind == OFFICIAL and phrase.proper:
             return speaker_from(title, toks, phrase)
     return Speaker("the spokesperson", "", OFFICIAL, "spokesperson", False)
