@@ -3,7 +3,8 @@
 
 Pure text work, no configuration: `find_statements(text)` returns each attributed statement with
 its speaker as written (name, description, kind) and the span of the quoted or reported words.
-Deciding which actor or side a speaker belongs to is `attribution.py`'s job.
+Deciding which actor or side a speaker belongs to is `attribution.py`'s job; finding the speaker
+phrase beside a reporting verb is `subjects.py`'s, and what a speaker phrase may be, `phrases.py`'s.
 
 Forms handled, per sentence:
     Li said (that) ... / Li told reporters on Monday that ... / Li warned of ... / analysts say ...
@@ -44,18 +45,13 @@ from briefing.analysis.phrases import (
     OFFICIAL,
     PERSON,
     PRONOUN,
-    QUOTE_MARKS,
     Found,
     Speaker,
-    Token,
-    gender_of,
-    is_description,
-    is_place,
     noun_phrase,
     speaker_from,
-    tokens,
 )
 from briefing.analysis.references import References
+from briefing.analysis.subjects import ADVERBIAL, CAPS, SpeakerPhrases, Subject
 from briefing.analysis.text import UPPER, Paragraph, Quotation, Span, paragraphs
 from briefing.analysis.transcripts import transcript_turns
 
@@ -96,41 +92,11 @@ _SAME_POINT = frozenset(
 # "..., according to two officials, who said ...", "Li claimed that ... and told reporters that ...":
 # the same speaker again.
 _WHO = re.compile(r"(?:,\s*who|,?\s+and)\s+(?:(?:also|later|then|have|has|had)\s+)?$")
-_WHO_SAID = re.compile(rf"who\s+(?:(?:also|later|have|has|had)\s+)?(?:{'|'.join(sorted(lx.CLAUSE_VERBS))})\b")
 _OPENING_QUOTES = "\"“‘'«„"
 # Verbs that report words again after "who" or "and" ("who said", "and told"); not "who asked".
 _SAID_AGAIN = lx.STRONG_VERBS | lx.words("added adds confirmed confirms stated")
-_REGION_APPOSITIVE = re.compile(
-    rf"(?:(?:[Ee]ast|[Ww]est|[Nn]orth|[Ss]outh|[Cc]entral)\w*\s+)?[{UPPER}][\w'’-]*(?:\s+[{UPPER}][\w'’-]*){{0,3}}"
-    r"\s+(?:[Pp]rovince|[Pp]refecture|[Rr]egion|[Cc]ounty|[Ss]tate|[Dd]istrict)"
-)
 _ON = re.compile(r"\s+on\b")
 _WORD_END = re.compile(r"([\w'’.-]+)\s*$")
-_DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_PERIODS = rf"(?:{_DAYS}(?:'s|’s)?|week|weekend|month|year|morning|afternoon|evening|night|day)"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_OCCASIONS = (
-    r"(?:statement|interview|speech|post|note|letter|briefing|report|op-ed|email|press\s+release|release|"
-    r"conference|forum|meeting|event|summit|hearing|ceremony|symposium|seminar|session|call|address|remarks|"
-    r"article|commentary|editorial|message|testimony|appearance|readout|broadcast|video|notice|announcement|"
-    r"fact\s+sheet|factsheet|ministerial|plenary|roundtable|talks|visit|filing)"
-)
-_CAPS = rf"(?:the\s+)?[{UPPER}][\w'’.&-]*(?:\s+(?:of\s+|for\s+|and\s+)?[{UPPER}][\w'’.&-]*){{0,5}}"
-# Time, place and occasion between a verb and what was said: "said on Monday in a statement that".
-_ADVERBIAL = re.compile(
-    r",?\s+(?:"
-    rf"(?:on|last|this|early|late|earlier|later|next)\s+{_PERIODS}\b"
-    rf"|on\s+{_MONTH}\s+\d{{1,2}}\b|{_MONTH}\s+\d{{1,2}}\b"
-    r"|(?:earlier|later|late|early)\s+(?:this|last|that)\s+(?:week|month|year)\b"
-    rf"|(?:in|during|at|via|through|on)\s+(?:an?|the|its|his|her|their|[\w]+(?:'s|’s))\s+(?:[\w'’-]+\s+){{0,4}}?"
-    rf"{_OCCASIONS}s?\b"
-    rf"(?:\s+(?:with|to|on|in|at|for|of|by)\s+{_CAPS})?"
-    rf"|in\s+[{UPPER}][\w'’-]*(?:\s+[{UPPER}][\w'’-]*)?(?=[\s,])"
-    r"|(?:released|issued|published|posted|made|given|delivered)\s+(?:on|after|before|at|in|by|during|late|early|last|this)"
-    r"\b[^,;]*?(?=\s+that\b|[,;]|\.?$)"
-    r"|today|yesterday|again|also|publicly|repeatedly|recently|previously|separately|too"
-    r")(?![\w-])"
-)
 # Whom something was told: "told reporters", "told a press conference", "told the Global Times".
 _TOLD_OBJECT = re.compile(
     r"\s+(?:reporters|journalists|the\s+press|the\s+media|media|lawmakers|legislators|parliament|"
@@ -140,31 +106,12 @@ _TOLD_OBJECT = re.compile(
     r"podcast|group)|the\s+(?:[\w-]+\s+){0,3}?(?:audience|forum|tank|broadcaster|podcast|"
     r"conference|briefing|meeting|hearing|committee|summit|panel|newspaper|paper|outlet|agency|council|"
     r"group|delegates|delegation|session|gathering|audience|participants)|"
-    rf"{_CAPS}|him|her|them|us)(?![\w-])"
+    rf"{CAPS}|him|her|them|us)(?![\w-])"
 )
 _TOLD_THAT = re.compile(r"[^,.;:!?\"“”‘’]{0,120}?\bthat\b")
 _THAT = re.compile(r"\s*,?\s*(?:(?P<that>that)(?![\w-])|(?P<colon>:))")
 _OPEN_QUOTE = re.compile(r"\s*[,:]?\s*[\"“‘'«„]")
-_INTERJECTION = re.compile(
-    r"(?:however|meanwhile|though|too|also|again|in\s+turn|in\s+response|in\s+contrast|by\s+contrast|"
-    r"moreover|furthermore|in\s+addition|likewise|similarly|nonetheless|nevertheless|instead|"
-    r"for\s+(?:his|her|its|their)\s+part|on\s+\w+day|last\s+(?:week|month|year)|\d{1,3})",
-    re.IGNORECASE,
-)
-# "according to a statement from the ministry": the ministry is the speaker.
-_SOURCE_OF = re.compile(
-    r"(?:an?|the)\s+(?:(?:joint|written|official|separate|brief|short|new)\s+)?(?:statement|press\s+release|"
-    r"release|notice|announcement|readout|communiqu[eé]|remarks|comments|document|(?:research\s+)?note|report|"
-    r"letter|filing|memo|email|post)\s+(?:from|by|of|issued\s+by|released\s+by|published\s+by)\s+",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"[\w'’-]+")
-_DELIMITER = re.compile(r"--| - |[,;:—–()]")
-# Commas inside official names.
-_NAME_COMMA = re.compile(
-    r",\s+(?:Trade\s+and\s+Industry|Forestry\s+and\s+Fisheries|Transport\s+and\s+Tourism)\b"
-)
-_DOTTED_END = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
 _LEADING_THAT = re.compile(r"that\s+")
 _SUBORDINATE = re.compile(
     r"\s*,\s*(?:as|while|when|whereas|after|before|because|since|although|though|adding|saying|noting|citing|"
@@ -175,20 +122,12 @@ _DATELINE = re.compile(
     r"(?:\([^)]{1,40}\))?\s*(?:--|[-–—])\s*"
 )
 _SAID_TO = re.compile(r"\s+to\s+(?:be|have|\w+ed)\b")
-_AGE = re.compile(r"(?:aged\s+)?\d{1,3}")
 _TRAILING_JOINER = re.compile(r"[\s,;]+(?:and|but|while|whereas|as|although|though|even\s+as)$")
 _AFTER_QUOTE = re.compile(r"[,?!—–-]\s*[\"”’'»]$")
 _TRIM_END = " \t\n,;:.—–-"
 _PERFECT = re.compile(r"\b(?:has|have|had)\b")
 _COMMA_NEXT = re.compile(r"\s*,")
 _AS_JUDGED = re.compile(r"\s*(?:[\w'’.-]+\s+){1,8}?as\s")  # "described the probe as ..."
-# A participial aside between a speaker and the verb: "an official, speaking on condition of anonymity, said".
-_ASIDE = re.compile(
-    r"(?:speaking|writing|asked|responding|commenting|declining|requesting|citing|briefing"
-    # "an executive, who asked not to be named, told Xinhua"
-    r"|who\s+(?:asked|declined|requested|spoke|did\s+not\s+want)\b)",
-    re.IGNORECASE,
-)
 # What opens the second half of an interrupted clause: "The measures, Li said, are legal".
 _PREDICATE = re.compile(
     r"\s*,\s*(?:(?:also|still|now|already|not|never|only|indeed|clearly)\s+)?"
@@ -205,24 +144,6 @@ _CLAUSE_PIECE = re.compile(r"[^,;:.!?\"“”]*")
 
 
 # --- sentences ----------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Part:
-    start: int
-    end: int
-    quote: bool = False
-
-
-@dataclass(slots=True)
-class _Subject:
-    speaker: Speaker
-    start: int
-    end: int
-    content_from: int  # where content before the speaker may start
-    content_to: int | None  # end of content before the speaker, if any
-    comment: bool = False  # "as Li said": the words are the clause before
-    partners: tuple[tuple[Speaker, int], ...] = ()  # "Greer and Ebrard said": Greer, where named
 
 
 @dataclass(slots=True)
@@ -252,14 +173,13 @@ def _substantial(text: str, q: Quotation) -> bool:
     return words >= 4 or (words >= 2 and inner[-1:] in ",.!?")
 
 
-class _Extractor:
+class _Extractor(SpeakerPhrases):
     def __init__(self, text: str, title: str) -> None:
-        self.text = text
+        super().__init__(text)
         self.title = title
         self.paragraphs: list[Paragraph] = paragraphs(text, title)
         self.found: list[Found] = []
         self.refs = References(text, self.found)
-        self._token_cache: dict[tuple[int, int], list[Token]] = {}
 
     def run(self) -> list[Found]:
         continuing: Speaker | None = None  # whose quotation the next sentence may continue
@@ -452,229 +372,6 @@ class _Extractor:
 
     # -- parts of a clause --
 
-    def _parts(self, start: int, end: int, masks: list[tuple[int, int]]) -> list[_Part]:
-        """Split text at commas, semicolons, colons and dashes; quotations become parts of their own."""
-        text = self.text
-        opens = sorted((o, c) for o, c in masks if start <= o < end)
-        parts: list[_Part] = []
-
-        def close(s: int, e: int) -> None:
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            if e > s:
-                parts.append(_Part(s, e))
-
-        cur = pos = start
-        depth = k = 0
-        while True:
-            m = _DELIMITER.search(text, pos, end)
-            if k < len(opens) and (m is None or opens[k][0] < m.start()):
-                o, c = opens[k]
-                close(cur, o)
-                parts.append(_Part(o, min(c, end), quote=True))
-                pos = cur = max(c, o + 1)
-                while k < len(opens) and opens[k][0] < pos:
-                    k += 1
-                continue
-            if m is None:
-                break
-            pos = m.end()
-            mark = m.group(0)
-            if mark in "()":
-                depth = depth + 1 if mark == "(" else max(0, depth - 1)
-            elif not depth and not (mark == "," and _NAME_COMMA.match(text, m.start())):
-                close(cur, m.start())
-                cur = pos
-        close(cur, end)
-        return parts
-
-    def _toks(self, part: _Part) -> list[Token]:
-        if part.quote:
-            return []
-        key = (part.start, part.end)
-        if key not in self._token_cache:
-            self._token_cache[key] = tokens(self.text, part.start, part.end)
-        return self._token_cache[key]
-
-    def _phrase_at(self, toks: list[Token]) -> Speaker | None:
-        phrase = noun_phrase(toks)
-        if phrase is None:
-            return None
-        return speaker_from(self.text, toks, phrase)
-
-    def _suffix_phrase(self, part: _Part) -> tuple[Speaker, int] | None:
-        """The longest speaker phrase ending a part, after a scene-setter or a conjunction."""
-        toks = self._toks(part)
-        for k in range(max(0, len(toks) - 12), len(toks)):
-            prefix = toks[:k]
-            if prefix and not self._prefix_ok(prefix):
-                continue
-            speaker = self._phrase_at(toks[k:])
-            if speaker is not None:
-                return speaker, toks[k].start
-        return None
-
-    @staticmethod
-    def _prefix_ok(prefix: list[Token]) -> bool:
-        """Words that may stand before a speaker in the same clause: "and", "In a statement", "On Monday"."""
-        if prefix[-1].bare in lx.CLAUSE_JOINERS:
-            return True
-        return (
-            prefix[0].bare in lx.SCENE_SETTERS
-            and len(prefix) <= 10
-            and prefix[-1].bare not in ("of", "by", "that", "which", "who")
-        )
-
-    def _leadin(self, part: _Part) -> bool:
-        toks = self._toks(part)
-        return (
-            bool(toks)
-            and len(toks) <= 12
-            and (
-                toks[0].bare in lx.LEADIN_START
-                or bool(_INTERJECTION.fullmatch(self.text, part.start, part.end))
-            )
-        )
-
-    def _desc(self, part: _Part) -> bool:
-        return not part.quote and is_description(self._toks(part))
-
-    def _age(self, part: _Part) -> bool:
-        return not part.quote and _AGE.fullmatch(self.text, part.start, part.end) is not None
-
-    def _place(self, part: _Part) -> bool:
-        return not part.quote and is_place(self._toks(part))
-
-    def _subject_before(self, start: int, end: int, masks: list[tuple[int, int]]) -> _Subject | None:
-        """The speaker just before a reporting verb, with any description set off by commas."""
-        parts = self._parts(start, end, masks)
-        if not parts:
-            return None
-        text = self.text
-        trailing = text[start:end].rstrip().endswith(",")
-        i = len(parts) - 1
-        title = ""
-        if trailing and not parts[i].quote and _INTERJECTION.fullmatch(text, parts[i].start, parts[i].end):
-            i -= 1
-            trailing = False
-            if i < 0:
-                return None
-        if trailing and i > 0 and not parts[i].quote and _ASIDE.match(text, parts[i].start, parts[i].end):
-            i -= 1  # "A ministry official, speaking on condition of anonymity, said": not a title
-            if i > 0 and _REGION_APPOSITIVE.fullmatch(text, parts[i].start, parts[i].end):
-                i -= 1  # "... in Ganzhou, East China's Jiangxi Province, who requested anonymity, told"
-            trailing = i > 0 and (self._desc(parts[i]) or self._place(parts[i]))
-        if parts[i].quote:
-            return None
-        first = i  # first part that belongs to the speaker
-        partners: tuple[tuple[Speaker, int], ...] = ()
-        if trailing:
-            j = i
-            if self._place(parts[j]) and j > 0 and self._desc(parts[j - 1]):
-                j -= 1
-            if self._desc(parts[j]):
-                # "Li Wenhua, 56, director of ..., a Beijing-based think tank, said"
-                while j > 1 and i - j < 3 and (self._desc(parts[j - 1]) or self._age(parts[j - 1])):
-                    j -= 1
-                if j == 0:
-                    return None
-                found = self._suffix_phrase(parts[j - 1])
-                if found is None:
-                    return None
-                speaker, sp_start = found
-                partners = self._partners(parts[j - 1], sp_start)
-                described = next(k for k in range(j, i + 1) if not self._age(parts[k]))
-                title = text[parts[described].start : parts[i].end]
-                first = j - 1
-            elif i > 0 and self._desc(parts[i - 1]):
-                speaker_opt = self._phrase_at(self._toks(parts[i]))
-                if speaker_opt is None or speaker_opt.kind != PERSON:
-                    return None
-                speaker, sp_start = speaker_opt, parts[i].start
-                title = text[parts[i - 1].start : parts[i - 1].end]
-                first = i - 1
-            else:
-                return None
-        else:
-            found = self._suffix_phrase(parts[i])
-            if found is None:
-                return None
-            speaker, sp_start = found
-            partners = self._partners(parts[i], sp_start)
-        if title:
-            speaker = _described(speaker, title)
-        if partners:
-            sp_start = partners[0][1]
-        content_to: int | None = None
-        before = parts[:first]
-        in_part_prefix = text[parts[first].start : sp_start] if sp_start > parts[first].start else ""
-        if in_part_prefix.strip():
-            content_to = sp_start
-        elif before and not all(self._leadin(p) and not p.quote for p in before):
-            content_to = before[-1].end
-        comment = in_part_prefix.strip().lower() == "as"
-        return _Subject(speaker, sp_start, end, start, content_to, comment, partners)
-
-    def _partners(self, part: _Part, sp_start: int) -> tuple[tuple[Speaker, int], ...]:
-        """ "Greer and Ebrard", "both the ministry and the Commission": the speaker named before "and"."""
-        toks = [t for t in self._toks(part) if t.end <= sp_start]
-        if len(toks) < 2 or toks[-1].text != "and":
-            return ()
-        toks = toks[:-1]
-        if toks[0].bare == "both":
-            toks = toks[1:]
-        for k in range(max(0, len(toks) - 12), len(toks)):
-            prefix = toks[:k]
-            if prefix and not self._prefix_ok(prefix):
-                continue
-            speaker = self._phrase_at(toks[k:])
-            if speaker is None:
-                continue
-            if speaker.kind not in (PERSON, INSTITUTION, OFFICIAL):
-                return ()  # "analysts and ...", "he and ..."
-            return ((speaker, toks[k].start),)
-        return ()
-
-    def _phrase_after(
-        self, start: int, end: int, masks: list[tuple[int, int]], described: bool = True
-    ) -> tuple[Speaker, int] | None:
-        """A speaker after an inverted verb or "according to": "said Li, a researcher at ..."."""
-        text = self.text
-        while (
-            end > start and text[end - 1] in ".!?;" + QUOTE_MARKS and not _DOTTED_END.search(text, start, end)
-        ):
-            end -= 1
-        parts = self._parts(start, end, masks)
-        if not parts or parts[0].quote or parts[0].start > start + 2:
-            return None
-        toks = self._toks(parts[0])
-        if self._desc(parts[0]) and len(parts) > 1 and not parts[1].quote:
-            named = self._phrase_at(self._toks(parts[1]))
-            if named is not None and named.kind == PERSON:
-                return _described(named, text[parts[0].start : parts[0].end]), parts[1].end
-        stripped = _SOURCE_OF.match(text, parts[0].start, parts[0].end)
-        if stripped:
-            toks = tokens(text, stripped.end(), parts[0].end)
-        for k in range(min(len(toks), 12), 0, -1):
-            speaker = self._phrase_at(toks[:k])
-            if speaker is None:
-                continue
-            rest = text[toks[k - 1].end : parts[0].end]
-            if rest.strip().startswith("who ") and not _WHO_SAID.match(rest.strip()):
-                # "according to two trade diplomats who attended the meeting"
-                return _described(speaker, rest.strip()), parts[0].end
-            if rest.strip() and not _ADVERBIAL.fullmatch(rest):
-                return None
-            stop = parts[0].end
-            said = len(parts) > 1 and _WHO_SAID.match(text, parts[1].start, parts[1].end)
-            if described and len(parts) > 1 and self._desc(parts[1]) and not said:
-                speaker = _described(speaker, text[parts[1].start : parts[1].end])
-                stop = parts[1].end
-            return speaker, stop
-        return None
-
     # -- reporting verbs --
 
     def _reporting(self, sent: Span, m: re.Match[str], masks: list[tuple[int, int]]) -> _Attribution | None:
@@ -762,7 +459,7 @@ class _Extractor:
             subject.speaker, subject.start, m.end(), "before", None, m.end(), subject.partners
         )
 
-    def _interrupts(self, subject: _Subject, cstart: int) -> bool:
+    def _interrupts(self, subject: Subject, cstart: int) -> bool:
         """Whether "..., NAME said, ..." interrupts one clause rather than following a finished one."""
         if _PREDICATE.match(self.text, cstart):
             return True  # "The measures, Li said, are legal"
@@ -770,7 +467,7 @@ class _Extractor:
         return len(_WORD.findall(before)) <= 3  # "The approvals, he said, change nothing"
 
     def _interrupted_clause(
-        self, sent: Span, subject: _Subject, cstart: int, masks: list[tuple[int, int]]
+        self, sent: Span, subject: Subject, cstart: int, masks: list[tuple[int, int]]
     ) -> tuple[int, int]:
         """The clause around a parenthetical attribution, without the clauses joined to it."""
         start = sent.start
@@ -813,7 +510,7 @@ class _Extractor:
             if far:
                 i = far.end()
         for _ in range(4):
-            m = _ADVERBIAL.match(text, i, end)
+            m = ADVERBIAL.match(text, i, end)
             if not m:
                 break
             i = m.end()
@@ -909,20 +606,6 @@ def _answerer(speaker: Speaker, answering: Speaker) -> bool:
 def _around(sent: Span, q: Quotation) -> Span:
     """The sentence, stretched over a quotation that runs on past it."""
     return sent if q.end <= sent.end else Span(sent.start, q.end)
-
-
-def _described(speaker: Speaker, title: str) -> Speaker:
-    """The speaker with a description given beside the name ("Li, a spokeswoman for ..., said")."""
-    return replace(
-        speaker, title=_join_titles(speaker.title, title), gender=speaker.gender or gender_of(title)
-    )
-
-
-def _join_titles(before: str, after: str) -> str:
-    """ "Dr." and "a materials scientist at ..." make "a materials scientist at ..."."""
-    if before.lower().rstrip(".") in lx.HONORIFICS:
-        before = ""
-    return ", ".join(t for t in (before, after) if t)
 
 
 def find_statements(text: str, title: str = "") -> list[Found]:
