@@ -90,6 +90,7 @@ FIRST_CONTACT = {
     "heldout-4": (0.902, 0.852, 0.804),
     "heldout-5": (0.857, 0.822, 0.967),
     "heldout-6": (0.823, 0.823, 0.923),
+    "heldout-7": (0.971, 0.835, 0.894),
 }
 NEWEST = max(FIRST_CONTACT, key=lambda name: int(name.split("-")[1]))
 

@@ -1150,6 +1150,121 @@ def test_insists_on_is_a_deed() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker", "side"),
+    [
+        (
+            "Independent minor metals consultant Arjen Visser said Western buyers had been slow to pay.",
+            "Arjen Visser",
+            None,
+        ),
+        (
+            "A Japanese buyer of gallium for compound semiconductors said consumers held stock.",
+            "A Japanese buyer of gallium for compound semiconductors",
+            "Partners",
+        ),
+        (
+            "A manager at a Chinese-owned NPI smelter in Morowali said ore stocks would last three weeks.",
+            "A manager at a Chinese-owned NPI smelter in Morowali",
+            "China",
+        ),
+        (
+            "An executive at one of South Korea's three big battery makers said approvals took 60 days.",
+            "An executive at one of South Korea's three big battery makers",
+            None,
+        ),
+    ],
+)
+def test_unnamed_people_described_by_their_firm(text: str, speaker: str, side: str | None) -> None:
+    st = only(statements(text))
+    assert (st.speaker, st.side) == (speaker, side)
+
+
+def test_he_after_an_unnamed_manager_is_the_manager() -> None:
+    found = statements(
+        "Tri Wahyudi, a director general at the ministry, told reporters that quotas were lower.\n"
+        "A manager at a smelter in Morowali said ore stocks would last about three weeks. "
+        '"If the permits do not come in March, we will have to cut lines," he said.'
+    )
+    assert [s.speaker for s in found][1:] == ["A manager at a smelter in Morowali"] * 2
+
+
+def test_a_name_described_as_a_company_is_a_company_and_its_managing_director() -> None:
+    found = statements(
+        "Southern Cross Nickel, an Australian miner, said it was reviewing a restart. "
+        '"Quota decisions matter more to us than the LME," managing director Fiona Gallagher told this '
+        "publication."
+    )
+    assert [(s.speaker, s.speaker_kind) for s in found] == [
+        ("Southern Cross Nickel", "institution"),
+        ("Fiona Gallagher", "person"),
+    ]
+
+
+def test_a_title_given_before_a_name_elsewhere_places_the_surname_later() -> None:
+    found = statements(
+        "Mexico's Secretary of Economy, Rodrigo Alcantara Ruiz, joined the announcement by video.\n"
+        "Secretary Alcantara said Mexico would present a list of processing projects.",
+        feed="ustr",
+    )
+    st = only(found)
+    assert (st.speaker, st.side, st.resolved_by) == ("Rodrigo Alcantara Ruiz", "Partners", "affiliation")
+
+
+def test_a_headline_is_not_an_introduction_and_a_family_name_in_capitals_is() -> None:
+    text = (
+        "Minister Wang Holds Meeting with Australian Minister for Resources\n"
+        "On March 3, Mr. WANG Tao, Minister of Commerce, held a meeting with the Australian minister.\n"
+        "At the beginning of the meeting, Minister Wang stated that the two countries should invest together."
+    )
+    st = only(statements(text, feed="mofcom"))
+    assert st.speaker == "WANG Tao"
+
+
+def test_the_industry_ministry_and_its_vice_minister_are_of_the_dateline_country() -> None:
+    sides = [
+        {"name": "United States"},
+        {"name": "China"},
+        {"name": "Partners", "countries": ["eu", "japan", "mexico", "korea"]},
+    ]
+    found = statements(
+        "SEOUL, March 6 (Wire) - South Korea will build up graphite stockpiles to cover 100 days of imports, "
+        'the industry ministry said on Friday. "Stockpiling is insurance, not a strategy," First Vice '
+        "Minister Yoon Seo-jin told a briefing.",
+        config=make_config(sides=sides),
+    )
+    assert [(s.speaker, s.side) for s in found] == [
+        ("the industry ministry", "Partners"),
+        ("Yoon Seo-jin", "Partners"),
+    ]
+
+
+def test_a_title_in_two_parts_before_the_name() -> None:
+    st = only(
+        statements(
+            "Commissioner for Environment, Water Resilience and a Competitive Circular Economy, Tomasz "
+            'Wierzbicki, said: "Recycling is the mine we already own."',
+        )
+    )
+    assert (st.speaker, st.speaker_title) == (
+        "Tomasz Wierzbicki",
+        "Commissioner for Environment, Water Resilience and a Competitive Circular Economy",
+    )
+
+
+def test_which_x_claimed_would_reports_the_relative_clause() -> None:
+    st = only(
+        statements(
+            "The US and Mexico finalized a list of minerals for price floors, which Deputy Trade "
+            'Representative Marian Okafor claimed would allow "trusted partners" to set the terms of trade.'
+        )
+    )
+    assert (st.speaker, st.quote) == (
+        "Marian Okafor",
+        'would allow "trusted partners" to set the terms of trade',
+    )
+
+
 # --- no false positives ---------------------------------------------------------------------------------
 
 

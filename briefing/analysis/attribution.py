@@ -295,7 +295,10 @@ _SIDE_NAMES = {
 
 def _bounded(pattern: str) -> str:
     """Whole words only ("Stockholm-based" too), except in Chinese, which has no spaces between words."""
-    return pattern if _CJK.search(pattern) else f"{_B}{pattern}(?:-(?:based|listed|headquartered))?{_E}"
+    suffix = (
+        "(?:-(?:based|listed|headquartered|owned|backed|controlled|funded))?"  # "a Chinese-owned smelter"
+    )
+    return pattern if _CJK.search(pattern) else f"{_B}{pattern}{suffix}{_E}"
 
 
 _SUBJECT = re.compile(r"\s+(?:and\s+[A-Z]\w+\s+)?(?i:studies|affairs|history|literature|politics|language)\b")

@@ -117,7 +117,7 @@ def _acronym(tok: Token) -> bool:
 
 def name_token(tok: Token, last: bool) -> bool:
     """A token that can be part of a person's name."""
-    if not tok.cap or tok.paren or tok.possessive:
+    if not tok.cap or tok.paren or tok.possessive or tok.text in ("A", "I", "An", "The"):
         return False
     bare = tok.bare
     if bare in lx.ORG_WORDS or bare in lx.GEO or bare in lx.CAP_STOP or _is_role(tok) or bare in lx.HEADS:
@@ -154,8 +154,24 @@ def _valid_words(toks: Sequence[Token]) -> bool:
         # A few plain words may describe the head: "price reporting agencies", "rare earth producers".
         if len(toks) - i <= 3 and toks[-1].bare in lx.HEADS and _plain(toks[i:-1]):
             continue
+        # ... or a role in a title before a name: "Independent minor metals consultant Arjen Visser"
+        ahead = toks[i + 1 : i + 4]
+        if _plain([tok]) and any(_is_role(t) and not t.cap for t in ahead):
+            continue
         return False
     return True
+
+
+def _plain_org(org: Sequence[Token]) -> bool:
+    """Plain words naming a kind of firm: "a Hunan-based antimony smelter", "a US consumer of
+    germanium for infrared optics" ("of", "for" and "in" may join them)."""
+    inner = [t for k, t in enumerate(org) if not (0 < k < len(org) - 1 and t.bare in ("of", "for", "in"))]
+    return (
+        len(inner) <= 6
+        and _plain(inner[:-1])
+        and inner[-1].bare.isalpha()
+        and inner[-1].bare not in lx.FUNCTION_WORDS
+    )
 
 
 def _plain(toks: Sequence[Token]) -> bool:
@@ -203,18 +219,26 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
         plain = not tok.cap or (i == 0 and tok.bare in lx.GROUP_HEADS)
         if plain and tok.bare in lx.HEADS and body[i + 1].bare in lx.AFFILIATING and i + 2 < len(body):
             org = body[i + 2 :]
+            if len(org) > 3 and org[0].bare == "one" and org[1].bare == "of":
+                org = org[2:]  # "an executive at one of South Korea's three big battery makers"
             if org[0].bare in ("the", "a", "an") and not org[0].cap:
                 org = org[1:]
+            if len(org) > 1 and org[0].possessive and org[0].bare in _LOCAL_OWNERS | {"country", "nation"}:
+                org = org[1:]  # "the head of the country's strategic minerals regulator"
             where = next((k for k, t in enumerate(org) if t.bare == "in" and not t.cap and k > 0), None)
-            if where is not None and _city(org[where + 1 :]) and not org[0].cap:
+            if (
+                where is not None
+                and _city(org[where + 1 :])
+                and not (org[0].cap and _valid_words(org[:where]))
+            ):
                 org = org[:where]  # "an insider from a rare earth enterprise in Ganzhou"
             lead = body[: i + 1]
             if not _valid_words(lead) or not org:
                 return None
             if org[0].cap and (_valid_words(org) or _placed_body(org)):
                 return Phrase(_kind_of(tok.bare), tok.bare, True, None)
-            plain_org = _plain(org[:-1]) and org[-1].bare.isalpha() and org[-1].bare not in lx.FUNCTION_WORDS
-            if tok.bare not in lx.INSTITUTION_HEADS and len(org) <= 4 and plain_org:
+            plain_org = _plain_org(org)
+            if tok.bare not in lx.INSTITUTION_HEADS and len(org) <= 7 and plain_org:
                 # "an expert on the industry", "an executive at a Hunan-based antimony smelter"
                 return Phrase(_kind_of(tok.bare), tok.bare, False, None)
             local = lead[0].possessive and lead[0].bare in _LOCAL_OWNERS

@@ -61,6 +61,14 @@ _COMPANY_ROLES = lx.words(
     founder co general manager head of operations finance financial operating technology"""
 )
 _WORDS = re.compile(r"[\w-]+")
+_TITLE_BEFORE = re.compile(
+    rf"(?:^|[.;]\s+)((?:[{UPPER}][\w'’.-]*\s+)(?:(?:[{UPPER}][\w'’.-]*|of|for|and|the)\s+){{0,8}}?[\w'’.-]+),\s*$",
+    re.MULTILINE,
+)
+_NATIONAL = re.compile(
+    r"the\s+(?:[a-z]+\s+){0,2}(?:ministry|government|cabinet|parliament|regulator|central\s+bank)$",
+    re.IGNORECASE,
+)
 _SENTENCE_END = re.compile(r"(?:[.!?][\"”’']?\s+|\n+)(?=[\"“‘]?[A-Z])")
 
 
@@ -85,7 +93,13 @@ class References:
             # "she" never refers back to a "Mr." or a spokesman, nor "he" to a "Ms."
             clash = {"he": "f", "she": "m"}.get(speaker.head, "-")
             found = next(
-                (f for f in reversed(earlier) if f.speaker.kind in kinds and f.speaker.gender != clash), None
+                (
+                    f
+                    for f in reversed(earlier)
+                    if (f.speaker.kind in kinds or _one_person(f.speaker, speaker.head))
+                    and f.speaker.gender != clash
+                ),
+                None,
             )
             if speaker.head in ("he", "she"):
                 # "Aiko Mori was more optimistic. Japanese buyers, she said, ...": a person who opens the
@@ -140,13 +154,17 @@ class References:
     @staticmethod
     def _company_quoted_before(speaker: Speaker, at: int, earlier: list[Found]) -> Speaker:
         """ "Perth-based Coolgardie Antimony said ... Managing Director Fiona McRae said": a bare
-        company role names no company; it is that of the organisation quoted just before."""
+        company role names no company; it is that of the organisation quoted just before (and a bare
+        public office, "First Vice Minister Yoon Seo-jin", that of the ministry quoted just before)."""
         if speaker.kind != PERSON or speaker.context or not speaker.title:
             return speaker
-        if not all(w in _COMPANY_ROLES for w in speaker.title.lower().replace("-", " ").split()):
+        words = speaker.title.lower().replace("-", " ").split()
+        office = lx.public_office(speaker.title) and not any(w in ("of", "for", "at") for w in words)
+        if not office and not all(w in _COMPANY_ROLES for w in words):
             return speaker
         for f in reversed(earlier):
-            if f.speaker.kind == INSTITUTION and f.speaker.proper and at - f.anchor <= 400:
+            known = f.speaker.proper or (office and bool(f.speaker.context))  # "the industry ministry"
+            if f.speaker.kind == INSTITUTION and known and at - f.anchor <= 400:
                 named = " ".join(x for x in (f.speaker.title, f.speaker.name, f.speaker.context) if x)
                 return replace(speaker, context=named)
         return speaker
@@ -226,6 +244,9 @@ class References:
             for m in _mention(head).finditer(self.text, 0, at):
                 if m.start() > best_pos:
                     best_pos, context = m.start(), m.group(0)
+        if not context and speaker.kind == INSTITUTION and _NATIONAL.match(speaker.name):
+            # "the industry ministry said" in a report filed from Seoul: the government of that place
+            context = self._dateline()
         singular = not head.endswith("s") or head.endswith("ss")  # "the two sides" are not one body
         if not context and head in lx.INSTITUTION_HEADS and singular:
             # "Japan Organization for Metals and Energy Security will ..., the agency said": a body
@@ -251,9 +272,17 @@ class References:
             if f.speaker.kind == PERSON and token in f.speaker.name.split() and f.speaker.name != token:
                 return _retitled(f.speaker, speaker.title)
         for m in re.finditer(rf"(?<![\w-]){re.escape(token)}(?![\w-])", self.text[:at]):
+            if _headline(self.text, m.start()):
+                continue  # "Minister Onoda Holds Meeting with ..."
             intro = self.introduction(m.start(), m.end())
             if intro is not None and token in intro.name.split() and intro.name != token:
                 return _retitled(intro, speaker.title)
+        # "Mr. ONODA Takeshi, Minister of Economy, Trade and Industry, held ...": a family name in capitals
+        caps = re.search(rf"(?<![\w-]){re.escape(token.upper())}\s+[{UPPER}][a-z]+(?![\w-])", self.text[:at])
+        if caps and token.upper() != token:
+            after = _APPOSITIVE.match(self.text, caps.end())
+            title = after.group(1).strip() if after else speaker.title
+            return replace(speaker, name=caps.group(0), title=title)
         return speaker
 
     def _titled(self, speaker: Speaker, at: int, earlier: list[Found]) -> Speaker:
@@ -299,8 +328,25 @@ class References:
                     desc = tokens(text, after.start(1), after.end(1))
                     if is_description(desc):
                         speaker = replace(speaker, title=after.group(1).strip())
+                before = _TITLE_BEFORE.search(text, line_start, toks[0].start)
+                if before and not speaker.title:
+                    # "Mexico's Secretary of Economy, Rodrigo Alcántara Ruiz, joined ..."
+                    desc = tokens(text, before.start(1), before.end(1))
+                    if desc and (is_description(desc) or any(lx.public_office(t.text) for t in desc)):
+                        speaker = replace(speaker, title=before.group(1).strip())
                 return speaker
         return None
+
+
+def _one_person(speaker: Speaker, pronoun: str) -> bool:
+    """ "A manager at a smelter said ... he said": one unnamed person, not a group."""
+    head = speaker.head
+    return (
+        pronoun in ("he", "she")
+        and speaker.kind == GROUP
+        and head in lx.GROUP_HEADS
+        and not head.endswith("s")
+    )
 
 
 def _headline(text: str, at: int) -> bool:

@@ -96,6 +96,14 @@ _OPENING_QUOTES = "\"“‘'«„"
 # Verbs that report words again after "who" or "and" ("who said", "and told"); not "who asked".
 _SAID_AGAIN = lx.STRONG_VERBS | lx.words("added adds confirmed confirms stated")
 _ON = re.compile(r"\s+on\b")
+_WHICH_BEFORE = re.compile(r"\bwhich\s+$")
+_COMMA = re.compile(r",")
+
+
+def _masked(pos: int, masks: list[tuple[int, int]]) -> bool:
+    return any(o <= pos < c for o, c in masks)
+
+
 _WORD_END = re.compile(r"([\w'’.-]+)\s*$")
 # Whom something was told: "told reporters", "told a press conference", "told the Global Times".
 _TOLD_OBJECT = re.compile(
@@ -436,12 +444,20 @@ class _Extractor(SpeakerPhrases):
         if has_rest:
             if not marker and verb not in lx.CLAUSE_VERBS and not verb.endswith(("saying", "say")):
                 cstart = m.start("verb")
+            cend = sent.end
+            if _WHICH_BEFORE.search(text, sent.start, subject.start):
+                # "The plan, which Li said was flawed, failed": the words end with the relative clause
+                comma = next(
+                    (c for c in _COMMA.finditer(text, cstart, sent.end) if not _masked(c.start(), masks)),
+                    None,
+                )
+                cend = comma.start() if comma else sent.end
             return _Attribution(
                 subject.speaker,
                 subject.start,
                 m.end(),
                 "after",
-                (cstart, sent.end),
+                (cstart, cend),
                 m.end(),
                 subject.partners,
             )

@@ -93,6 +93,14 @@ _REGION_APPOSITIVE = re.compile(
 WHO_SAID = re.compile(rf"who\s+(?:(?:also|later|have|has|had)\s+)?(?:{'|'.join(sorted(lx.CLAUSE_VERBS))})\b")
 
 
+_A_COMPANY = re.compile(
+    r"(?:an?|the)\s+(?:[\w'’-]+\s+){0,4}?(?:miner|mining\s+company|company|producer|firm|maker|developer|"
+    r"explorer|refiner|manufacturer|smelter|recycler|subsidiary|consultancy|bank|fund|supplier|operator|"
+    r"start-?up|group|conglomerate|utility|automaker|carmaker|chipmaker)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(slots=True)
 class Part:
     start: int
@@ -187,6 +195,8 @@ class SpeakerPhrases:
         """Words that may stand before a speaker in the same clause: "and", "In a statement", "On Monday"."""
         if prefix[-1].bare in lx.CLAUSE_JOINERS:
             return True
+        if len(prefix) == 1 and prefix[0].bare == "which":
+            return True  # "price floors, which Marian Okafor claimed would allow ..."
         return (
             prefix[0].bare in lx.SCENE_SETTERS
             and len(prefix) <= 10
@@ -202,6 +212,17 @@ class SpeakerPhrases:
                 toks[0].bare in lx.LEADIN_START
                 or bool(_INTERJECTION.fullmatch(self.text, part.start, part.end))
             )
+        )
+
+    def _title_goes_on(self, parts: list[Part], k: int) -> bool:
+        """Whether part k carries on the title of part k-1: "Water Resilience and a Competitive ..."."""
+        toks = self._toks(parts[k])
+        return (
+            k > 0
+            and bool(toks)
+            and all(t.cap or t.bare in ("and", "a", "an", "of", "for", "the") for t in toks)
+            and bool(self._toks(parts[k - 1]))
+            and _is_role_title(self._toks(parts[k - 1]))
         )
 
     def _desc(self, part: Part) -> bool:
@@ -254,13 +275,16 @@ class SpeakerPhrases:
                 described = next(k for k in range(j, i + 1) if not self._age(parts[k]))
                 title = text[parts[described].start : parts[i].end]
                 first = j - 1
-            elif i > 0 and self._desc(parts[i - 1]):
+            elif i > 0 and (self._desc(parts[i - 1]) or self._title_goes_on(parts, i - 1)):
+                # "Commissioner for Environment, Water Resilience and a Competitive Circular Economy,
+                # Tomasz Wierzbicki, said": a title in two parts before the name
                 speaker_opt = self._phrase_at(self._toks(parts[i]))
                 if speaker_opt is None or speaker_opt.kind != PERSON:
                     return None
+                start = i - 2 if self._title_goes_on(parts, i - 1) else i - 1
                 speaker, sp_start = speaker_opt, parts[i].start
-                title = text[parts[i - 1].start : parts[i - 1].end]
-                first = i - 1
+                title = text[parts[start].start : parts[i - 1].end]
+                first = start
             else:
                 return None
         else:
@@ -342,8 +366,16 @@ class SpeakerPhrases:
         return None
 
 
+def _is_role_title(toks: list[Token]) -> bool:
+    """ "Commissioner for Environment": a capitalised title opening with a public office."""
+    return toks[0].cap and lx.public_office(toks[0].text)
+
+
 def with_title(speaker: Speaker, title: str) -> Speaker:
-    """The speaker with a description given beside the name ("Li, a spokeswoman for ..., said")."""
+    """The speaker with a description given beside the name ("Li, a spokeswoman for ..., said").
+    A name described as a company is a company's: "Southern Cross Nickel, an Australian miner"."""
+    if speaker.kind == PERSON and _A_COMPANY.match(title):
+        return replace(speaker, kind=INSTITUTION, title=_join_titles(speaker.title, title))
     return replace(
         speaker, title=_join_titles(speaker.title, title), gender=speaker.gender or gender_of(title)
     )
