@@ -216,6 +216,16 @@ class FetchSettings(Section):
     fulltext_min_chars: int = Field(
         default=400, ge=0, description="Fetch the article page when the feed text is shorter."
     )
+    fulltext_attempts: int = Field(
+        default=3,
+        ge=1,
+        le=10,
+        description="Runs that may try an article page that failed for a passing reason (timeout, refused "
+        "connection, HTTP 408/429/5xx); a page that is gone (404, 410) or has no text is not retried.",
+    )
+    fulltext_retry_after: float = Field(
+        default=600.0, ge=0, description="Seconds to wait after a failed article page before trying it again."
+    )
     parse_timeout: float = Field(default=20.0, gt=0, description="Time allowed to parse one feed, seconds.")
     pause_after: int = Field(default=5, ge=1, description="Consecutive failures before a feed is paused.")
     archive: Path | None = Field(

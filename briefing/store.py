@@ -120,6 +120,11 @@ MIGRATIONS: list[str] = [
     CREATE INDEX watch_due ON watch (due);
     CREATE INDEX watch_published ON watch (published);
     """,
+    # 6: a failed article page may be tried again: how often it was tried, and whether it should be.
+    """
+    ALTER TABLE articles ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE articles ADD COLUMN retry INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 _ITEM_COLUMNS = (
@@ -343,11 +348,34 @@ class Store:
         row: sqlite3.Row | None = self.db.execute("SELECT * FROM articles WHERE url = ?", (url,)).fetchone()
         return row
 
-    def save_article(self, url: str, *, final_url: str | None, text: str | None, error: str | None) -> None:
+    def save_article(
+        self,
+        url: str,
+        *,
+        final_url: str | None,
+        text: str | None,
+        error: str | None,
+        retry: bool = False,
+    ) -> None:
+        """Record an article page; `retry` marks a failure worth trying again on a later run."""
+        row = self.article(url)
+        attempts = (int(row["attempts"]) + 1) if row is not None else 1
         self.db.execute(
-            "INSERT OR REPLACE INTO articles (url, final_url, text, error, fetched_at) VALUES (?,?,?,?,?)",
-            (url, final_url, text, error, _now()),
+            "INSERT OR REPLACE INTO articles (url, final_url, text, error, fetched_at, attempts, retry) "
+            "VALUES (?,?,?,?,?,?,?)",
+            (url, final_url, text, error, _now(), attempts, int(retry and error is not None)),
         )
+
+    def article_due(self, url: str, *, attempts: int, after: float) -> bool:
+        """Whether a failed article page may be tried again: its failure was a passing one, it has
+        been tried fewer than `attempts` times, the last time at least `after` seconds ago."""
+        row = self.article(url)
+        if row is None:
+            return True
+        if row["text"] or not row["retry"] or int(row["attempts"]) >= attempts:
+            return False
+        last = datetime.fromisoformat(row["fetched_at"])
+        return (datetime.now(UTC) - last).total_seconds() >= after
 
     # -- runs ----------------------------------------------------------------------------
 

@@ -91,6 +91,7 @@ FIRST_CONTACT = {
     "heldout-5": (0.857, 0.822, 0.967),
     "heldout-6": (0.823, 0.823, 0.923),
     "heldout-7": (0.971, 0.835, 0.894),
+    "heldout-8": (0.977, 0.905, 0.907),
 }
 NEWEST = max(FIRST_CONTACT, key=lambda name: int(name.split("-")[1]))
 

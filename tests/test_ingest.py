@@ -309,6 +309,48 @@ def test_a_stalled_body_hits_the_deadline(server: Server, tmp_path: Path) -> Non
     assert "1.5 s" in (result.error or "")
 
 
+def test_a_full_text_page_that_failed_for_a_passing_reason_is_tried_again(
+    server: Server, tmp_path: Path
+) -> None:
+    from briefing.sources.ingest import fill_fulltext
+
+    headline = (
+        "<item><title>Gallium headline only</title><link>{url}</link><guid>{guid}</guid>"
+        "<pubDate>Wed, 04 Feb 2026 08:00:00 GMT</pubDate><description>Gallium.</description></item>"
+    )
+    page = (
+        "<html><body><article>"
+        + "".join(
+            f"<p>Paragraph {n}: the ministry said gallium export licences would stay in place for now.</p>"
+            for n in range(8)
+        )
+        + "</article></body></html>"
+    )
+    busy = server.add("/busy.html", "busy", status=503, headers={"Content-Type": "text/html"})
+    gone = server.add("/gone.html", "gone", status=404, headers={"Content-Type": "text/html"})
+    down = server.add("/down.html", "down", status=502, headers={"Content-Type": "text/html"})
+    feed = rss(*(headline.format(url=u, guid=g) for u, g in ((busy, "b"), (gone, "g"), (down, "d"))))
+    feeds = {"a": server.add("/a.xml", feed)}
+    run(make_config(tmp_path, feeds))
+    with Store(tmp_path / "store.sqlite") as store:
+        waiting = make_config(tmp_path, feeds)  # the default: not again within ten minutes
+        items = fill_fulltext(store.items_between(*_window()), waiting, store)
+        assert all("fulltext_failed" in i.flags for i in items)
+        fill_fulltext(items, waiting, store)
+        assert [server.hits(p) for p in ("/busy.html", "/gone.html", "/down.html")] == [1, 1, 1]
+
+        again = make_config(tmp_path, feeds, fulltext_retry_after=0, fulltext_attempts=3)
+        server.add("/busy.html", page, headers={"Content-Type": "text/html"})  # the server is back
+        items = fill_fulltext(store.items_between(*_window()), again, store)
+        items = fill_fulltext(store.items_between(*_window()), again, store)
+        by_guid = {i.guid: i for i in items}
+        assert "fulltext" in by_guid["b"].flags and "fulltext_failed" not in by_guid["b"].flags
+        assert "licences would stay" in by_guid["b"].text
+        # A page that is gone is not asked for again; a broken server at most `fulltext_attempts` times.
+        assert [server.hits(p) for p in ("/busy.html", "/gone.html", "/down.html")] == [2, 1, 3]
+        assert "fulltext_failed" in by_guid["g"].flags and "fulltext_failed" in by_guid["d"].flags
+
+
 def test_failed_full_text_keeps_the_item_and_is_not_fetched_again(server: Server, tmp_path: Path) -> None:
     from briefing.sources.ingest import fill_fulltext
 

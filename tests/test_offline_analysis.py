@@ -1265,6 +1265,68 @@ def test_which_x_claimed_would_reports_the_relative_clause() -> None:
     )
 
 
+def test_a_minister_without_a_country_is_the_datelines() -> None:
+    sides = [
+        {"name": "United States"},
+        {"name": "China"},
+        {"name": "Partners", "countries": ["eu", "japan", "mexico", "canada"]},
+    ]
+    text = (
+        "OTTAWA, June 12 (Wire) - Canada has ordered a Chinese state-linked investor to sell its stake in a "
+        "Quebec lithium explorer, Industry Minister Claire Tremblay-Ross said on Friday."
+    )
+    st = only(statements(text, config=make_config(sides=sides)))
+    assert (st.speaker, st.side) == ("Claire Tremblay-Ross", "Partners")
+
+
+def test_a_company_placed_elsewhere_in_the_text_places_its_executive() -> None:
+    text = (
+        "The largest award goes to Keystone Critical Metals of Pittsburgh, Pennsylvania, which will build a "
+        'recovery line. "This award lets us go to commercial scale," said Dana Whitcomb, chief executive '
+        "officer of Keystone Critical Metals."
+    )
+    st = only(statements(text))
+    assert (st.speaker, st.side) == ("Dana Whitcomb", "United States")
+
+
+def test_declined_to_comment_but_said() -> None:
+    st = only(
+        statements(
+            "A spokesperson for Japan's Ministry of Economy, Trade and Industry declined to comment on the "
+            "negotiations but said Tokyo shared Washington's goal of resilient supply chains."
+        )
+    )
+    assert (st.side, st.quote) == ("Partners", "Tokyo shared Washington's goal of resilient supply chains")
+
+
+def test_more_forms_of_the_heldout_8_round() -> None:
+    found = statements(
+        "The U.S. Commerce Department on Tuesday added nine companies to its Entity List, saying they had "
+        "acquired U.S. equipment for China's military.\n"
+        "China's Ministry of Commerce (MOFCOM) said on Wednesday that China firmly opposes the US move, as "
+        "traders said producers were already holding back cargoes bound for the United States.\n"
+        'Tian Haoyu said the suspension showed China\'s "sincerity," adding that it was now up to '
+        'Washington to "meet China halfway."'
+    )
+    assert [(s.speaker, s.quote[:24]) for s in found] == [
+        ("The U.S. Commerce Department", "they had acquired U.S. e"),
+        ("China's Ministry of Commerce", "China firmly opposes the"),
+        ("traders", "producers were already h"),
+        ("Tian Haoyu", "the suspension showed Ch"),
+        ("Tian Haoyu", "meet China halfway."),
+    ]
+
+
+def test_two_quotations_inside_one_reported_clause_are_one_statement() -> None:
+    st = only(
+        statements(
+            'Gao Yuning said stockpiling was "a matter for each country to decide" and that China was "a '
+            'responsible supplier of critical minerals."'
+        )
+    )
+    assert st.quote.startswith("stockpiling was") and st.quote.endswith('critical minerals."')
+
+
 # --- no false positives ---------------------------------------------------------------------------------
 
 

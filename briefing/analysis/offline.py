@@ -12,11 +12,14 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from dataclasses import replace
 
+from briefing.analysis import lexicon as lx
 from briefing.analysis import register, speech_es, speech_zh
 from briefing.analysis.attribution import Resolution, Resolver
 from briefing.analysis.contrast import build_contrasts
 from briefing.analysis.phrases import GROUP, INSTITUTION, OFFICIAL, PERSON, Found
+from briefing.analysis.references import dateline
 from briefing.analysis.speech import find_statements
 from briefing.analysis.summary import Sentence, summarise
 from briefing.analysis.terms import mineral_index, relevance_index, topic_index
@@ -79,6 +82,22 @@ class _Run:
         resolution = self.resolver.resolve(found.speaker, item.feed)
         if resolution.side is not None or found.speaker.kind != PERSON:
             return resolution
+        speaker = found.speaker
+        where = _where_based(item.text, resolution.organization or "")
+        if where and not speaker.context:
+            # "Dana Whitcomb, chief executive officer of Keystone Critical Metals" where the text
+            # says elsewhere "Keystone Critical Metals of Pittsburgh, Pennsylvania"
+            placed = self.resolver.resolve(replace(speaker, context=where), item.feed)
+            if placed.side is not None:
+                return placed
+        if not speaker.context and lx.public_office(speaker.title):
+            # "Industry Minister Claire Tremblay-Ross said" in a report from Ottawa: a minister named
+            # without a country is the dateline country's (a foreign one is always given a country)
+            place = dateline(item.text)
+            if place:
+                placed = self.resolver.resolve(replace(speaker, context=place), item.feed)
+                if placed.side is not None:
+                    return placed
         if item.id not in self._people:
             people: dict[str, Resolution] = {}
             for other in self.statements_in(item):
@@ -227,6 +246,21 @@ class OfflineBackend:
         item = story_items[main]
         candidates = _sentences(item.text, run.spans(item), main)
         return summarise(candidates, quoted_sides if len(quoted_sides) > 1 else {}, count, run.relevance)
+
+
+def _where_based(text: str, organization: str) -> str:
+    """Where the text says an organisation is: "Keystone Critical Metals of Pittsburgh, Pennsylvania",
+    "Pittsburgh-based Keystone Critical Metals", "Shinwa Magnet Industries, a Nagoya company"."""
+    if len(organization.split()) < 2 or not organization[:1].isupper():
+        return ""
+    name = re.escape(organization)
+    found = [m.group(1) for m in re.finditer(rf"([\w.-]+-based)\s+{name}", text)]
+    found += [
+        m.group(1)
+        for m in re.finditer(rf"{name},?\s+((?:of|in|from|based\s+in)\s+[^,.;]+(?:,\s*[A-Z][\w.]*)?)", text)
+    ]
+    found += [m.group(1) for m in re.finditer(rf"{name},\s+(an?\s+[^,.;]{{3,80}})", text)]
+    return "; ".join(found)
 
 
 def _sentences(text: str, spans: list[Span], item: int) -> list[Sentence]:

@@ -60,7 +60,7 @@ _TOKEN = re.compile(r"\([^()]*\)|[^\s()]+")
 _DOTTED = re.compile(r"(?:[a-z]\.){2,}")
 _HYPHENATED = re.compile(r"[a-z]+(?:-[a-z]+)+")
 _UNNAMED_SOURCES = re.compile(
-    r"(?:[\w-]+\s+)?(?:people|persons?|sources?|officials?|insiders?|diplomats?)\s+"
+    r"(?:[\w.-]+\s+){0,3}(?:people|persons?|sources?|officials?|insiders?|diplomats?)\s+"
     r"(?:familiar\s+with|briefed\s+on|close\s+to|knowledgeable\s+about|with\s+(?:direct\s+)?knowledge\s+of|"
     r"involved\s+in|aware\s+of|present\s+at)\s+[\w\s'’-]{2,40}$",
     re.IGNORECASE,
@@ -179,6 +179,7 @@ def _plain(toks: Sequence[Token]) -> bool:
         t.bare.replace("-", "").replace(".", "").isalpha()  # "a U.S. electronics distributor"
         and t.bare not in lx.FUNCTION_WORDS
         and t.bare not in lx.HEADS
+        and t.bare not in _VERBS  # "The department added nine companies" is no speaker
         for t in toks
     )
 
@@ -342,6 +343,8 @@ def _placed_body(toks: Sequence[Token]) -> bool:
 
 
 _BASED = ("-based", "-listed", "-headquartered")
+_VERBS = lx.STRONG_VERBS | lx.WEAK_VERBS
+_REGION_WORDS = lx.words("province prefecture region county state district")
 _HOW_MANY = lx.words("one two three four five six some several many most all none each both")
 _SERVING = frozenset(
     {"representing", "lobbying", "covering", "grouping", "advising", "tracking", "monitoring"}
@@ -349,7 +352,10 @@ _SERVING = frozenset(
 
 
 def _city(toks: Sequence[Token]) -> bool:
-    """A capitalised place name of one or two words ("Melbourne", "New York")."""
+    """A capitalised place name of one or two words ("Melbourne", "New York"), or a province given
+    with its region ("Central China's Henan Province")."""
+    if 2 < len(toks) <= 5 and all(t.cap for t in toks) and toks[-1].bare in _REGION_WORDS:
+        return True
     return 0 < len(toks) <= 2 and all(t.cap and t.bare.isalpha() and t.bare not in lx.CAP_STOP for t in toks)
 
 
@@ -381,6 +387,8 @@ def speaker_from(text: str, toks: Sequence[Token], phrase: Phrase) -> Speaker:
             # "Alabama-based Tuscaloosa Graphite Co": the company's name, and where it is as its title
             name = text[core[k + 1].start : e]
             return Speaker(name, text[s : core[k].end], phrase.kind, phrase.head, phrase.proper)
+        if len(toks) > 1 and toks[-1].paren:
+            e = toks[-2].end  # "China's Ministry of Commerce (MOFCOM)": the name without its short form
         return Speaker(text[s:e], "", phrase.kind, phrase.head, phrase.proper, gender=gender_of(text[s:e]))
     core = [t for t in toks if not t.paren]
     name_start = core[phrase.name_from].start

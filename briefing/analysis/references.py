@@ -170,9 +170,7 @@ class References:
         return speaker
 
     def _dateline(self) -> str:
-        """The place a report is filed from: "NANCHANG" of "NANCHANG, Oct 9 (Xinhua) --", title-cased."""
-        m = _DATELINE.search(self.text, 0, 400)
-        return m.group(1).title() if m else ""
+        return dateline(self.text)
 
     def _sentence_before(self, at: int) -> str:
         ends = [m.end() for m in _SENTENCE_END.finditer(self.text, max(0, at - 600), at)]
@@ -336,6 +334,12 @@ class References:
                         speaker = replace(speaker, title=before.group(1).strip())
                 return speaker
         return None
+
+
+def dateline(text: str) -> str:
+    """The place a report is filed from: "NANCHANG" of "NANCHANG, Oct 9 (Xinhua) --", title-cased."""
+    m = _DATELINE.search(text, 0, 400)
+    return m.group(1).title() if m else ""
 
 
 def _one_person(speaker: Speaker, pronoun: str) -> bool:

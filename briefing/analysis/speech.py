@@ -84,7 +84,7 @@ _VERB_RE = re.compile(
     rf"(?<![\w-])(?P<aux>(?:{_AUX}\s+){{0,3}})(?P<verb>{_INTRODUCES}|{_QUOTED_AS}|{_VERBS})(?![\w-])"
     r"|(?<![\w-])(?P<according>[Aa]ccording\s+to|[Ii]n\s+the\s+(?:view|words|opinion|eyes)\s+of)(?![\w-])"
 )
-_PARTICIPLE_RE = re.compile(rf",\s+(?P<verb>{_alternation(lx.PARTICIPLES)})(?![\w-])")
+_PARTICIPLE_RE = re.compile(rf",[\"”’']?\s+(?P<verb>{_alternation(lx.PARTICIPLES)})(?![\w-])")
 # "..., saying that ...", "..., calling for ...": the same point, not a second one ("adding that ...").
 _SAME_POINT = frozenset(
     {"saying", "claiming", "urging", "calling for", "calling on", "asserting", "declaring"}
@@ -98,6 +98,8 @@ _SAID_AGAIN = lx.STRONG_VERBS | lx.words("added adds confirmed confirms stated")
 _ON = re.compile(r"\s+on\b")
 _WHICH_BEFORE = re.compile(r"\bwhich\s+$")
 _COMMA = re.compile(r",")
+_BUT_BEFORE = re.compile(r"\b(?:declined|refused|did\s+not|would\s+not|wouldn['’]t)\b[^,;]*\bbut\s+$")
+_WORD_NEXT = re.compile(r"\s*[A-Za-z]")
 
 
 def _masked(pos: int, masks: list[tuple[int, int]]) -> bool:
@@ -298,6 +300,11 @@ class _Extractor(SpeakerPhrases):
             if i not in owned and att.content is None and text[sent.start : sent.end].endswith(":"):
                 pending = resolved  # "Li said:" or "... issued the following statement:" and a quotation next
             made: Found | None = None
+            inside = att.content is not None and att.direction == "after" and i in owned
+            if inside and len(owned[i]) > 1 and all(att.content[0] < q.open for q in owned[i]):  # type: ignore[index]
+                # 'Gao said stockpiling was "a matter for each country" and that China was "a
+                # responsible supplier"': the reported clause, which holds both quotations
+                del owned[i]
             if i in owned:
                 # '"A," said Li, "B."': the opening words; otherwise the longest quotation.
                 opening = [q for q in owned[i] if q.close <= att.lo]
@@ -411,6 +418,12 @@ class _Extractor(SpeakerPhrases):
                 content = self._content_before(sent.start, lo, masks)
                 return _Attribution(speaker, lo, stop, "before", content, m.end())
         subject = self._subject_before(sent.start, lo, masks)
+        if subject is None and _BUT_BEFORE.search(text, sent.start, lo):
+            # "A spokesperson ... declined to comment on the talks but said Tokyo shared ..."
+            opening = self._opening_speaker(sent, lo, masks)
+            if opening is not None:
+                cstart, _ = self._complement(verb, m.end(), sent.end, masks)
+                return _Attribution(opening[0], opening[1], m.end(), "after", (cstart, sent.end), m.end())
         if subject is None:
             return None
         if verb.endswith(("statement", "remarks", "comments")):
@@ -426,7 +439,10 @@ class _Extractor(SpeakerPhrases):
             return None  # "China has noted the relevant reports": took note of, not said
         # The words came first: "..., the ministry said on Tuesday, as Tokyo seeks to ..." and the comment
         # clause "... repaid through sales, as US officials have said, or ...".
-        if subject.content_to is not None and (_SUBORDINATE.match(text, cstart) or subject.comment):
+        # "..., as US officials have said, or ..." (the words came first), but not "..., as traders said
+        # producers were holding back cargoes" (the words follow)
+        comment = subject.comment and not (marker or _WORD_NEXT.match(text, cstart))
+        if subject.content_to is not None and (_SUBORDINATE.match(text, cstart) or comment):
             has_rest = False
         elif subject.content_to is not None and not marker and _COMMA_NEXT.match(text, cstart):
             if self._interrupts(subject, cstart):
@@ -580,7 +596,9 @@ class _Extractor(SpeakerPhrases):
         out = list(atts)
         for m in _PARTICIPLE_RE.finditer(self.text, atts[-1].hi, sent.end):
             same_point = m.group("verb") in _SAME_POINT and out[-1].direction != "before"
-            if any(o <= m.start() < c for o, c in masks) or same_point:
+            # '..., Tian said the suspension showed China's "sincerity," adding that ...': the comma may
+            # sit inside the closing quotation mark
+            if any(o <= m.start("verb") < c for o, c in masks) or same_point:
                 continue  # ", saying that ..." after "X urged Y to ..." is X's same point
             cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
             last = out[-1]
@@ -594,7 +612,18 @@ class _Extractor(SpeakerPhrases):
 
     def _participle(self, sent: Span, m: re.Match[str], masks: list[tuple[int, int]]) -> _Attribution | None:
         """ "The ministry issued a statement on Monday, saying that ...": the speaker opens the sentence."""
-        parts = self._parts(sent.start, m.start(), masks)
+        opening = self._opening_speaker(sent, m.start(), masks)
+        if opening is None:
+            return None
+        speaker, lo, hi = opening
+        cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
+        return _Attribution(speaker, lo, hi, "after", (cstart, sent.end), m.end())
+
+    def _opening_speaker(
+        self, sent: Span, end: int, masks: list[tuple[int, int]]
+    ) -> tuple[Speaker, int, int] | None:
+        """The speaker phrase that opens a sentence, before its first verb, and where it stands."""
+        parts = self._parts(sent.start, end, masks)
         main = next((p for p in parts if not self._leadin(p)), None)
         if main is None or main.quote:
             return None
@@ -604,11 +633,10 @@ class _Extractor(SpeakerPhrases):
             if phrase is None or phrase.kind == PRONOUN:
                 continue
             nxt = toks[k]
-            if nxt.cap or nxt.bare in lx.CONNECTORS:
+            timed = ADVERBIAL.match(self.text, toks[k - 1].end) is not None  # "The department on Tuesday"
+            if (nxt.cap or nxt.bare in lx.CONNECTORS) and not timed:
                 return None
-            speaker = speaker_from(self.text, toks[:k], phrase)
-            cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
-            return _Attribution(speaker, toks[0].start, toks[k - 1].end, "after", (cstart, sent.end), m.end())
+            return speaker_from(self.text, toks[:k], phrase), toks[0].start, toks[k - 1].end
         return None
 
 

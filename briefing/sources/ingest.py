@@ -168,9 +168,18 @@ def ingest(
 
 
 def needs_fulltext(item: Item, feed: Feed | None, min_chars: int) -> bool:
-    if feed is None or feed.fulltext == "never" or {"fulltext", "fulltext_failed"} & set(item.flags):
+    """Whether the item wants its article page (one that failed before is `retry_due`'s to decide)."""
+    if feed is None or feed.fulltext == "never" or "fulltext" in item.flags:
         return False
     return feed.fulltext == "always" or len(item.text) < min_chars
+
+
+# A failure that may pass: no answer, a refused connection, a busy or broken server.
+_PASSING = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+def _passing(exc: FetchError) -> bool:
+    return exc.status is None or exc.status in _PASSING
 
 
 async def _fill(
@@ -189,6 +198,15 @@ async def _fill(
             cached = store.article(item.url)
             article: fulltext.Article | None = None
             error: str | None = None
+            retry = False
+            if (
+                cached is not None
+                and not cached["text"]
+                and store.article_due(
+                    item.url, attempts=config.fetch.fulltext_attempts, after=config.fetch.fulltext_retry_after
+                )
+            ):
+                cached = None  # a passing failure last time: try the page again
             if cached is not None:
                 if cached["text"]:
                     article = fulltext.Article(item.url, cached["final_url"] or item.url, cached["text"])
@@ -204,15 +222,16 @@ async def _fill(
                         page, final = response.content, response.url
                     article = await asyncio.to_thread(fulltext.extract, page, final)
                 except FetchError as exc:
-                    error = str(exc)
+                    error, retry = str(exc), _passing(exc)
                 store.save_article(
                     item.url,
                     final_url=article.final_url if article else None,
                     text=article.text if article else None,
                     error=error,
+                    retry=retry,
                 )
             if article is not None and len(article.text) > len(item.text):
-                flags = sorted(set(item.flags) | {"fulltext"})
+                flags = sorted((set(item.flags) - {"fulltext_failed"}) | {"fulltext"})
                 store.set_item_text(item.id, text=article.text, url=article.final_url, flags=flags)
                 updated[item.id] = item.model_copy(
                     update={"text": article.text, "url": article.final_url, "flags": flags}
@@ -236,6 +255,13 @@ def fill_fulltext(
     """Fetch article pages for headline-only items; return the items with their new text."""
     wanted = [i for i in items if needs_fulltext(i, config.feed(i.feed), config.fetch.fulltext_min_chars)]
     wanted = [i for i in wanted if i.url.startswith(("http://", "https://"))]
+    fetch = config.fetch
+    wanted = [
+        i
+        for i in wanted
+        if "fulltext_failed" not in i.flags
+        or store.article_due(i.url, attempts=fetch.fulltext_attempts, after=fetch.fulltext_retry_after)
+    ]
     if not wanted:
         return items
     changed = asyncio.run(_fill(wanted, config, store, transport))
