@@ -235,6 +235,8 @@ def eval_command(sets: tuple[Path, ...], backend: str, verbose: bool) -> None:
     scores = [evaluate.evaluate(evaluate.load_set(path), backend) for path in files]
     for line in evaluate.report(scores, verbose=verbose):
         out.print(line, highlight=False, soft_wrap=True, markup=False)
+    if any(score.failed for score in scores):
+        sys.exit(int(ExitCode.FAILED))  # the backend broke on an item: not a score, a bug
 
 
 main.add_command(cli_operate.schedule)

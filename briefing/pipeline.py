@@ -257,6 +257,9 @@ def run(config: Config, options: Options) -> RunResult:
         backend = get_backend(backend_name)
     except KeyError:
         raise UsageError(f"the {backend_name!r} analysis backend is not available") from None
+    preflight = getattr(backend, "preflight", None)
+    if preflight is not None:
+        preflight(config)  # e.g. the LLM backend's key: before anything is fetched or recorded
 
     stage = options.on_stage or (lambda name: None)
     store_path = config.resolve(config.store)

@@ -92,6 +92,7 @@ FIRST_CONTACT = {
     "heldout-6": (0.823, 0.823, 0.923),
     "heldout-7": (0.971, 0.835, 0.894),
     "heldout-8": (0.977, 0.905, 0.907),
+    "heldout-9": (0.927, 0.835, 0.921),
 }
 NEWEST = max(FIRST_CONTACT, key=lambda name: int(name.split("-")[1]))
 
@@ -229,6 +230,29 @@ statements = [{statement}]
     done = briefing("eval", "--set", str(path))
     assert done.returncode == 2
     assert "mini.toml" in done.stderr and problem in done.stderr
+
+
+def test_an_item_the_backend_broke_on_is_listed_and_fails_the_command(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from briefing.analysis import register
+    from briefing.cli import main
+    from briefing.models import Analysis, Item, Story
+
+    class Broken:
+        name = "broken-test"
+
+        def analyse(self, stories: list[Story], items: dict[str, Item], config: object) -> Analysis:
+            return Analysis(failed_stories={s.id: "ValueError: boom" for s in stories})
+
+    register(Broken())
+    path = write_set(tmp_path, MINI)
+    score = evaluate.evaluate(evaluate.load_set(path), "broken-test")
+    assert len(score.failed) == 1 and "boom" in score.failed[0]
+    assert any("analysis FAILED on 1 item(s)" in line for line in evaluate.report([score]))
+    done = CliRunner().invoke(main, ["eval", "--set", str(path), "--backend", "broken-test"])
+    assert done.exit_code == 1, done.output
+    assert "boom" in done.output
 
 
 def test_verbose_lists_what_went_wrong(tmp_path: Path) -> None:

@@ -190,17 +190,22 @@ def test_a_backend_can_be_registered() -> None:
             "Maros Sefcovic",
             "Europe will not accept a single supplier switching off our industry",
         ),
-        (
-            "Chen Hao said the ministerial was 'a typical act of economic coercion dressed up as "
-            "cooperation'.",
-            "Chen Hao",
-            "a typical act of economic coercion dressed up as cooperation",
-        ),
     ],
 )
 def test_direct_quotes(text: str, speaker: str, quote: str) -> None:
     st = only(statements(text))
     assert (st.speaker, st.kind, st.quote) == (speaker, "direct", quote)
+
+
+def test_quoted_words_inside_a_reported_clause_are_quoted_with_the_clause() -> None:
+    st = only(
+        statements(
+            "Chen Hao said the ministerial was 'a typical act of economic coercion dressed up as "
+            "cooperation'."
+        )
+    )
+    assert (st.speaker, st.kind) == ("Chen Hao", "indirect")
+    assert st.quote == "the ministerial was 'a typical act of economic coercion dressed up as cooperation'"
 
 
 @pytest.mark.parametrize(
@@ -328,9 +333,10 @@ def test_quoted_as_saying_and_descriptions_with_an_age() -> None:
     )
     found = statements(text)
     assert [(s.speaker, s.speaker_title, s.kind) for s in found] == [
-        ("Zhou", "a former commerce ministry official now at Tsinghua University", "direct"),
+        ("Zhou", "a former commerce ministry official now at Tsinghua University", "indirect"),
         ("Zhou", "a former commerce ministry official now at Tsinghua University", "indirect"),
     ]
+    assert found[0].quote == 'the floors were "very hard to sustain"'
     assert found[1].quote == "licences would keep flowing"
 
 
@@ -1010,7 +1016,7 @@ def test_a_second_verb_joined_by_and_keeps_its_speaker_and_drops_its_object() ->
         "and told a Washington think tank that more than 20 countries had signed up."
     )
     assert [(s.speaker, s.quote) for s in found] == [
-        ("Ryan Tolliver", "give miners a fair shot"),
+        ("Ryan Tolliver", 'the floors would "give miners a fair shot,"'),
         ("Ryan Tolliver", "more than 20 countries had signed up"),
     ]
 
@@ -1313,7 +1319,7 @@ def test_more_forms_of_the_heldout_8_round() -> None:
         ("China's Ministry of Commerce", "China firmly opposes the"),
         ("traders", "producers were already h"),
         ("Tian Haoyu", "the suspension showed Ch"),
-        ("Tian Haoyu", "meet China halfway."),
+        ("Tian Haoyu", "it was now up to Washing"),
     ]
 
 
@@ -1325,6 +1331,59 @@ def test_two_quotations_inside_one_reported_clause_are_one_statement() -> None:
         )
     )
     assert st.quote.startswith("stockpiling was") and st.quote.endswith('critical minerals."')
+
+
+def test_a_congressional_hearing() -> None:
+    found = statements(
+        "Harold Voight, under secretary of commerce, told the Senate Banking Committee that the pause "
+        "would end.\n"
+        "Pressed by Republican Senator Kyle Marchetti of Ohio on whether Beijing would extend the pause, "
+        'Voight declined to speculate. "We have made clear that an extension is in their interest," he '
+        "said.\n"
+        "Representative Luis Ortega, an Arizona Democrat on the House Select Committee on the Chinese "
+        'Communist Party, said the administration was "treating a hostage situation like a trade '
+        'negotiation."'
+    )
+    assert [(s.speaker, s.side) for s in found] == [
+        ("Harold Voight", None),  # "under secretary of commerce": of which country, the text does not say
+        ("Harold Voight", None),
+        ("Luis Ortega", "United States"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "Deputy Trade Representative Colin Brandt briefed participants on the negotiations, noting "
+            "that the United States is prepared to use tariffs.",
+            "Colin Brandt",
+        ),
+        (
+            "In a letter to Commerce Secretary Grant Holloway dated Sept. 15, the American Battery "
+            "Manufacturers Coalition, which represents cell makers, said tariffs would hit battery plants.",
+            "the American Battery Manufacturers Coalition",
+        ),
+        (
+            '"Some Western media outlets keep talking about a choke point," an industry insider based in '
+            "Baotou, North China's Inner Mongolia Autonomous Region, who requested anonymity, told the "
+            "Global Times.",
+            "an industry insider based in Baotou",
+        ),
+        (
+            'Kenji Morimoto, President of Hokuriku Metals Co., Ltd., commented: "Until now, the gallium in '
+            'our residue was treated as waste."',
+            "Kenji Morimoto",
+        ),
+        (
+            '"A tariff does not create a domestic supplier overnight," Kevin Marsh, owner of a tooling '
+            "company in Rockford, Illinois, told Xinhua.",
+            "Kevin Marsh",
+        ),
+    ],
+)
+def test_speakers_of_the_heldout_9_round(text: str, speaker: str) -> None:
+    assert only(statements(text)).speaker == speaker
 
 
 # --- no false positives ---------------------------------------------------------------------------------

@@ -698,6 +698,9 @@ def test_a_missing_key_stops_the_run_with_a_message(tmp_path: Path, monkeypatch:
             pipeline.run(
                 config, pipeline.Options(since="2026-02-01", until="2026-02-20", formats=("json",), now=NOW)
             )
+        # Found before anything was fetched or recorded: no store, no request to the endpoint.
+        assert not config.resolve(config.store).exists()
+        assert fake.requests == []
         assert fake.requests == []
 
 

@@ -47,6 +47,9 @@ class Backend(Protocol):
         """Summaries, statements and contrasts for the stories; per-story failures in `failed_stories`."""
         ...
 
+    # A backend may also define `preflight(config) -> None`, called before a run fetches anything,
+    # to raise AnalysisError for what would make it fail for the whole run (a missing API key).
+
 
 class UnknownBackendError(AnalysisError, KeyError):
     """No backend of that name; also a KeyError, as for any registry lookup."""

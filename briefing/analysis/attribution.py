@@ -180,6 +180,8 @@ _STRONG = {
         r"(?:Republican|Democrat|Democratic)(?=\s+(?:from|of|senator|sen\.|lawmaker|congressman|congresswoman|"
         r"representative|member|leader|chairman|chairwoman|chair|governor|majority|minority))",
         r"\((?:R|D)-[A-Z][a-z]+\.?\)",
+        # "an Arizona Democrat", "a Texas Republican"
+        alternation(PLACES["us"]) + r"\s+(?:Republican|Democrat)s?",
         # "a senior administration official": the US idiom for an official of the White House
         r"(?:[Ss]enior\s+)?[Aa]dministration\s+officials?",
     ],
@@ -301,6 +303,7 @@ def _bounded(pattern: str) -> str:
     return pattern if _CJK.search(pattern) else f"{_B}{pattern}{suffix}{_E}"
 
 
+_ABOUT = re.compile(r"\b(?:[Oo]n|[Aa]bout|[Rr]egarding|[Tt]owards?)\s+(?:the\s+)?$")
 _SUBJECT = re.compile(r"\s+(?:and\s+[A-Z]\w+\s+)?(?i:studies|affairs|history|literature|politics|language)\b")
 
 
@@ -351,8 +354,9 @@ def _first_region(pattern: re.Pattern[str], text: str) -> tuple[str, int, int] |
     for m in pattern.finditer(text):
         if m.lastgroup is None:
             return None
-        # "the Institute of American Studies", "European affairs": a subject, not where one works.
-        if not _SUBJECT.match(text, m.end()):
+        # "the Institute of American Studies", "European affairs", "the House Select Committee on the
+        # Chinese Communist Party": a subject, not where one works.
+        if not _SUBJECT.match(text, m.end()) and not _ABOUT.search(text, 0, m.start()):
             return m.lastgroup, m.start(), m.end()
     return None
 

@@ -119,6 +119,7 @@ class Score:
     side_correct: int = 0
     ungrounded: int = 0
     ignored: int = 0  # predictions matching an optional gold statement
+    failed: list[str] = field(default_factory=list)  # items the backend could not analyse, and why
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
     side_errors: list[str] = field(default_factory=list)
@@ -154,6 +155,7 @@ class Score:
             side_correct=self.side_correct + other.side_correct,
             ungrounded=self.ungrounded + other.ungrounded,
             ignored=self.ignored + other.ignored,
+            failed=self.failed + other.failed,
             misses=self.misses + other.misses,
             false_positives=self.false_positives + other.false_positives,
             side_errors=self.side_errors + other.side_errors,
@@ -338,7 +340,7 @@ def evaluate(loaded: LoadedSet, backend: str = "offline") -> Score:
         spans = {n: loaded.spans[(gold.id, n)] for n in range(len(gold.statements))}
         total = total + score_item(gold, spans, by_item[gold.id])
     for story_id, reason in analysis.failed_stories.items():
-        total.misses.append(f"{story_id}: analysis failed: {reason}")
+        total.failed.append(f"{loaded.name} {story_id}: {reason}")
     return total
 
 
@@ -382,6 +384,12 @@ def report(scores: Sequence[Score], verbose: bool = False) -> list[str]:
         f"side accuracy >= {TARGETS['side_accuracy']:.2f} {marks[met['side_accuracy']]}, "
         f"ungrounded = 0 {marks[met['grounded']]}"
     )
+    failed = rows[-1].failed
+    if failed:
+        # The engine broke on these items: their statements count as missed; this is a bug to fix.
+        lines.append("")
+        lines.append(f"analysis FAILED on {len(failed)} item(s):")
+        lines.extend(f"  {f}" for f in failed)
     if verbose:
         for s in scores:
             details = [*s.misses, *s.false_positives, *s.side_errors]

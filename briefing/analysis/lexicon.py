@@ -164,7 +164,7 @@ CAP_STOP = words(
     earlier later such both each every all any no not so yet still instead i we you my your photo file
     her his their our
     meanwhile separately overall despite amid during following responding commenting addressing
-    referring"""
+    referring pressed questioned quizzed challenged interviewed reached contacted"""
 )
 
 # Words that may open a phrase that sets the scene before the speaker ("On Monday, ...").

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ValidationError
 
 from briefing.analysis import build_contrasts, get_backend, llm_cache, register, sourcing
 from briefing.analysis.grounding import Grounder
-from briefing.analysis.llm_client import CallFailed, CallUsage, Client, Ledger, Reply, clean_content
+from briefing.analysis.llm_client import CallFailed, CallUsage, Client, Endpoint, Ledger, Reply, clean_content
 from briefing.analysis.llm_client import estimate_tokens as estimate
 from briefing.analysis.llm_schema import StoryReply, SynthesisReply, json_schema
 from briefing.analysis.prompting import Prompts, blanked, material
@@ -555,6 +555,10 @@ class _Run:
 
 class OpenAIBackend:
     name = "openai"
+
+    def preflight(self, config: Config) -> None:
+        """Fail before any fetching when the endpoint cannot be used: no key, a variable not set."""
+        Endpoint.from_settings(config.analysis.openai)
 
     def analyse(self, stories: list[Story], items: dict[str, Item], config: Config) -> Analysis:
         with Store(config.resolve(config.store)) as store:

@@ -151,8 +151,15 @@ def _valid_words(toks: Sequence[Token]) -> bool:
             continue
         if "-" in bare and _HYPHENATED.fullmatch(bare):
             continue
-        # A few plain words may describe the head: "price reporting agencies", "rare earth producers".
-        if len(toks) - i <= 3 and toks[-1].bare in lx.HEADS and _plain(toks[i:-1]):
+        # A few plain words may describe the head: "price reporting agencies", "rare earth producers";
+        # not after a person's name ("Colin Brandt briefed participants" is a clause).
+        after_name = (
+            i > 0
+            and toks[i - 1].cap
+            and name_token(toks[i - 1], last=False)
+            and toks[i - 1].bare not in lx.GEO
+        )
+        if len(toks) - i <= 3 and toks[-1].bare in lx.HEADS and _plain(toks[i:-1]) and not after_name:
             continue
         # ... or a role in a title before a name: "Independent minor metals consultant Arjen Visser"
         ahead = toks[i + 1 : i + 4]
@@ -218,6 +225,9 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
     for i, tok in enumerate(body[:-1]):
         # A capitalised head is a title ("Secretary of State Marco Rubio"), unless it opens the sentence.
         plain = not tok.cap or (i == 0 and tok.bare in lx.GROUP_HEADS)
+        based = body[i + 1].bare == "based" and i + 2 < len(body) and body[i + 2].bare == "in"
+        if plain and tok.bare in lx.HEADS and based and i + 3 < len(body) and _city(body[i + 3 :]):
+            return Phrase(_kind_of(tok.bare), tok.bare, False, None)  # "an industry insider based in Baotou"
         if plain and tok.bare in lx.HEADS and body[i + 1].bare in lx.AFFILIATING and i + 2 < len(body):
             org = body[i + 2 :]
             if len(org) > 3 and org[0].bare == "one" and org[1].bare == "of":
@@ -354,8 +364,8 @@ _SERVING = frozenset(
 def _city(toks: Sequence[Token]) -> bool:
     """A capitalised place name of one or two words ("Melbourne", "New York"), or a province given
     with its region ("Central China's Henan Province")."""
-    if 2 < len(toks) <= 5 and all(t.cap for t in toks) and toks[-1].bare in _REGION_WORDS:
-        return True
+    if 1 < len(toks) <= 5 and all(t.cap for t in toks[:-1]) and toks[-1].bare in _REGION_WORDS:
+        return True  # "Central China's Henan Province", "China's Zhejiang province"
     return 0 < len(toks) <= 2 and all(t.cap and t.bare.isalpha() and t.bare not in lx.CAP_STOP for t in toks)
 
 

@@ -196,7 +196,8 @@ class References:
         if not ends:
             return None
         start = ends[-2] if len(ends) > 1 else text.rfind("\n", 0, ends[-1]) + 1
-        toks = tokens(text, start, ends[-1])[:10]
+        all_toks = tokens(text, start, ends[-1])
+        toks = all_toks[:10]
         cut = next(
             (k for k, t in enumerate(toks) if _CLAUSE_END.search(t.text) and t.bare not in lx.HONORIFICS),
             len(toks),
@@ -205,6 +206,17 @@ class References:
             phrase = noun_phrase(toks[:k])
             if phrase is not None and phrase.kind == PERSON:
                 return speaker_from(text, toks[:k], phrase), toks[0].start
+        if toks and toks[0].bare in lx.CAP_STOP:
+            # "Pressed by Senator Marchetti on ..., Voight declined to speculate": the main clause's subject
+            comma = next((k for k, t in enumerate(all_toks) if t.text.endswith(",")), None)
+            if comma is not None:
+                rest = all_toks[comma + 1 : comma + 8]
+                for k in range(len(rest), 0, -1):
+                    phrase = noun_phrase(rest[:k])
+                    nxt = rest[k] if k < len(rest) else None
+                    if phrase is not None and phrase.kind == PERSON and (nxt is None or not nxt.cap):
+                        found = speaker_from(text, rest[:k], phrase)
+                        return self.resolve(found, rest[0].start) or found, rest[0].start
         return None
 
     def _definite(self, speaker: Speaker, at: int, earlier: list[Found]) -> Speaker:

@@ -12,7 +12,8 @@ Forms handled, per sentence:
     According to Li, ... / ..., according to a statement from the ministry.
     NAME, DESC, said ... / DESC, NAME, said ... / Foreign Ministry spokesperson Lin Jian said ...
     The ministry issued a statement, saying that ...
-    Li said: "..." / "...," Li said, "..." / Li said the move was "a typical act of coercion".
+    Li said: "..." / "...," Li said, "..." / Li said the move was "a typical act of coercion" (the
+    reported clause, with the quoted words in it, is the statement).
     Greer and Ebrard said ... (one statement for each) / Beijing and Brussels said ...
     The EU welcomed the decision ... / Zhao rejected the charge. / Liu described the probe as ...
     Chinese state media reported (that) ... / ..., state media reported on Tuesday, the first ...
@@ -301,9 +302,16 @@ class _Extractor(SpeakerPhrases):
                 pending = resolved  # "Li said:" or "... issued the following statement:" and a quotation next
             made: Found | None = None
             inside = att.content is not None and att.direction == "after" and i in owned
-            if inside and len(owned[i]) > 1 and all(att.content[0] < q.open for q in owned[i]):  # type: ignore[index]
+            if (
+                inside
+                and all(
+                    len(_WORD.findall(text, att.content[0], q.open)) >= 2  # type: ignore[index]
+                    and not text[: q.open].rstrip().endswith(":")  # 'welcomed it: "..."' is a quotation
+                    for q in owned[i]
+                )
+            ):
                 # 'Gao said stockpiling was "a matter for each country" and that China was "a
-                # responsible supplier"': the reported clause, which holds both quotations
+                # responsible supplier"': the reported clause, which holds the quoted words
                 del owned[i]
             if i in owned:
                 # '"A," said Li, "B."': the opening words; otherwise the longest quotation.
@@ -635,7 +643,7 @@ class _Extractor(SpeakerPhrases):
             nxt = toks[k]
             timed = ADVERBIAL.match(self.text, toks[k - 1].end) is not None  # "The department on Tuesday"
             if (nxt.cap or nxt.bare in lx.CONNECTORS) and not timed:
-                return None
+                continue  # "Colin Brandt briefed participants | on ...": a shorter phrase, then
             return speaker_from(self.text, toks[:k], phrase), toks[0].start, toks[k - 1].end
         return None
 

@@ -22,6 +22,7 @@ from briefing.analysis.phrases import (
     INSTITUTION,
     OFFICIAL,
     PERSON,
+    PRONOUN,
     QUOTE_MARKS,
     Speaker,
     Token,
@@ -32,6 +33,7 @@ from briefing.analysis.phrases import (
     speaker_from,
     tokens,
 )
+from briefing.analysis.places import BASED_ONLY, PLACES
 from briefing.analysis.text import UPPER
 
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
@@ -75,7 +77,8 @@ _SOURCE_OF = re.compile(
 _DELIMITER = re.compile(r"--| - |[,;:—–()]")
 # Commas inside official names.
 _NAME_COMMA = re.compile(
-    r",\s+(?:Trade\s+and\s+Industry|Forestry\s+and\s+Fisheries|Transport\s+and\s+Tourism)\b"
+    r",\s+(?:Trade\s+and\s+Industry|Forestry\s+and\s+Fisheries|Transport\s+and\s+Tourism"
+    r"|Ltd|Inc|LLC|Co|Corp|AG|GmbH|plc|S\.A|N\.V)\b"  # "Hokuriku Metals Co., Ltd."
 )
 _DOTTED_END = re.compile(r"(?<![\w.])(?:[A-Za-z]\.){2,}$")
 _AGE = re.compile(r"(?:aged\s+)?\d{1,3}")
@@ -93,6 +96,7 @@ _REGION_APPOSITIVE = re.compile(
 WHO_SAID = re.compile(rf"who\s+(?:(?:also|later|have|has|had)\s+)?(?:{'|'.join(sorted(lx.CLAUSE_VERBS))})\b")
 
 
+_GAZETTEER = frozenset(n.lower() for names in (*PLACES.values(), *BASED_ONLY.values()) for n in names)
 _A_COMPANY = re.compile(
     r"(?:an?|the)\s+(?:[\w'’-]+\s+){0,4}?(?:miner|mining\s+company|company|producer|firm|maker|developer|"
     r"explorer|refiner|manufacturer|smelter|recycler|subsidiary|consultancy|bank|fund|supplier|operator|"
@@ -232,7 +236,11 @@ class SpeakerPhrases:
         return not part.quote and _AGE.fullmatch(self.text, part.start, part.end) is not None
 
     def _place(self, part: Part) -> bool:
-        return not part.quote and is_place(self._toks(part))
+        """ "Beijing", "Japan", or a state or city of the gazetteer ("Rockford, Illinois")."""
+        if part.quote:
+            return False
+        toks = self._toks(part)
+        return is_place(toks) or " ".join(t.text for t in toks).lower() in _GAZETTEER
 
     def _subject_before(self, start: int, end: int, masks: list[tuple[int, int]]) -> Subject | None:
         """The speaker just before a reporting verb, with any description set off by commas."""
@@ -252,7 +260,7 @@ class SpeakerPhrases:
             i -= 1  # "A ministry official, speaking on condition of anonymity, said": not a title
             if i > 0 and _REGION_APPOSITIVE.fullmatch(text, parts[i].start, parts[i].end):
                 i -= 1  # "... in Ganzhou, East China's Jiangxi Province, who requested anonymity, told"
-            trailing = i > 0 and (self._desc(parts[i]) or self._place(parts[i]))
+            trailing = i > 0 and not parts[i - 1].quote and (self._desc(parts[i]) or self._place(parts[i]))
         if parts[i].quote:
             return None
         first = i  # first part that belongs to the speaker
@@ -268,6 +276,13 @@ class SpeakerPhrases:
                 if j == 0:
                     return None
                 found = self._suffix_phrase(parts[j - 1])
+                if found is None and j < i and self._leadin(parts[j - 1]):
+                    # "In a letter to ..., the American Battery Manufacturers Coalition, which represents
+                    # ..., said": the part after the lead-in names the speaker, the next describes it
+                    named = self._phrase_at(self._toks(parts[j]))
+                    if named is not None and named.kind != PRONOUN:
+                        found = (named, parts[j].start)
+                        j += 1
                 if found is None:
                     return None
                 speaker, sp_start = found
