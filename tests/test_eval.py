@@ -93,6 +93,7 @@ FIRST_CONTACT = {
     "heldout-7": (0.971, 0.835, 0.894),
     "heldout-8": (0.977, 0.905, 0.907),
     "heldout-9": (0.927, 0.835, 0.921),
+    "heldout-10": (0.927, 0.874, 0.908),
 }
 NEWEST = max(FIRST_CONTACT, key=lambda name: int(name.split("-")[1]))
 

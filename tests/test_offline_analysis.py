@@ -1386,6 +1386,41 @@ def test_speakers_of_the_heldout_9_round(text: str, speaker: str) -> None:
     assert only(statements(text)).speaker == speaker
 
 
+def test_forms_of_the_heldout_10_round() -> None:
+    sides = [
+        {"name": "United States"},
+        {"name": "China"},
+        {"name": "Partners", "countries": ["eu", "japan", "mexico", "korea"]},
+    ]
+    config = make_config(sides=sides)
+    found = statements(
+        '"Our supply of rare earth materials here has been stable," said Kenji Matsuda, general manager '
+        "of the Shanghai subsidiary of Japan's Kisaragi Advanced Materials.\n"
+        "In Seoul, trade minister Ahn Jae-won, who returned from talks in Beijing this week, said Chinese "
+        "officials had assured him that applications would be approved.\n"
+        "An official at a major Japanese trading house said customers held five months of magnets. "
+        '"Nobody wants to repeat April 2025," the official said.',
+        config=config,
+    )
+    assert [(s.speaker, s.side) for s in found] == [
+        ("Kenji Matsuda", "Partners"),
+        ("Ahn Jae-won", "Partners"),
+        ("An official at a major Japanese trading house", "Partners"),
+        ("An official at a major Japanese trading house", "Partners"),
+    ]
+
+
+def test_people_familiar_with_the_ministrys_deliberations_are_not_the_ministry() -> None:
+    found = statements(
+        "China's commerce ministry said it would review the measures. The ministry is considering an "
+        "extension, two people familiar with the ministry's deliberations said."
+    )
+    assert (found[-1].speaker, found[-1].side) == (
+        "two people familiar with the ministry's deliberations",
+        None,
+    )
+
+
 # --- no false positives ---------------------------------------------------------------------------------
 
 

@@ -303,6 +303,14 @@ def _bounded(pattern: str) -> str:
     return pattern if _CJK.search(pattern) else f"{_B}{pattern}{suffix}{_E}"
 
 
+_PART_OF = re.compile(
+    r"\b(?:subsidiary|unit|branch|arm|affiliate|office|plant|factory)\s+of\s+", re.IGNORECASE
+)
+_TRAVEL = re.compile(
+    r"\b(?:(?:returned|came\s+back|back|flew|travel+ed|arrived)\s+(?:home\s+)?from"
+    r"|(?:talks|visit|trip|meetings?|negotiations)\s+(?:in|to|with))(?:\s+[\w'’.-]+){1,3}",
+    re.IGNORECASE,
+)
 _ABOUT = re.compile(r"\b(?:[Oo]n|[Aa]bout|[Rr]egarding|[Tt]owards?)\s+(?:the\s+)?$")
 _SUBJECT = re.compile(r"\s+(?:and\s+[A-Z]\w+\s+)?(?i:studies|affairs|history|literature|politics|language)\b")
 
@@ -484,6 +492,10 @@ class Resolver:
 
     def _by_affiliation(self, texts: list[str]) -> tuple[str | None, bool]:
         """(side, decided): decided is True also when the speaker is placed outside every side."""
+        # "the Shanghai subsidiary of Japan's Kisaragi": the parent's country comes first; "who returned
+        # from talks in Beijing": a journey, not a place of work.
+        texts = [_TRAVEL.sub(" ", t) for t in texts]
+        texts = [t[m.end() :] + " " + t[: m.start()] if (m := _PART_OF.search(t)) else t for t in texts]
         for pattern in (_STRONG_RE, _WEAK_RE):
             for text in texts:
                 found = _first_region(pattern, text)

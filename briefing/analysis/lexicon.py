@@ -98,7 +98,7 @@ GROUP_HEADS = words(
     investors bankers consultants consultant advisers advisors leaders members diplomats negotiators
     ministers representatives lawyers attorneys economists strategists outlets media buyer seller supplier
     dealer dealers broker brokers customer customers purchaser purchasers banker investor refiner importer
-    producer consumer manager engineer employee worker staffer
+    producer consumer manager engineer employee worker staffer distributor distributors
     person
     exporter"""
 ) | words(MARKET_GROUPS)
@@ -126,7 +126,7 @@ DESC_NOUNS = (HEADS - words(MARKET_GROUPS)) | words(
     "tank think-tank consultancy firm company outlet newspaper agency body organization organisation "
     "producer miner maker group lab laboratory school faculty program programme initiative recycler "
     "refinery refiner smelter processor developer explorer startup start-up supplier manufacturer "
-    "operator plant mine subsidiary unit arm affiliate owner"
+    "operator plant mine subsidiary unit arm affiliate owner republican democrat independent distributor"
 )
 
 # Words of organisation names: a capitalised word from this list is not part of a person's name.

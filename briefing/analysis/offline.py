@@ -28,6 +28,7 @@ from briefing.config import Config
 from briefing.models import Analysis, Item, SpeakerKind, Statement, Story
 
 _NOT_WORD = re.compile(r"[^\w]+")
+_IN_PLACE = re.compile(r"\s*In\s+([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?),")
 # Kinds of speaker phrase -> Statement.speaker_kind. An unnamed official speaks for an institution.
 SPEAKER_KINDS: dict[str, SpeakerKind] = {
     PERSON: "person",
@@ -92,8 +93,10 @@ class _Run:
                 return placed
         if not speaker.context and lx.public_office(speaker.title):
             # "Industry Minister Claire Tremblay-Ross said" in a report from Ottawa: a minister named
-            # without a country is the dateline country's (a foreign one is always given a country)
-            place = dateline(item.text)
+            # without a country is the dateline country's (a foreign one is always given a country),
+            # or that of the place the sentence opens with ("In Seoul, trade minister ...")
+            opening = _IN_PLACE.match(item.text, found.sentence.start, found.anchor)
+            place = opening.group(1) if opening else dateline(item.text)  # "In Seoul, trade minister ..."
             if place:
                 placed = self.resolver.resolve(replace(speaker, context=place), item.feed)
                 if placed.side is not None:

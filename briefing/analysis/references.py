@@ -118,7 +118,15 @@ class References:
         definite = not speaker.proper and speaker.name[:4].lower() == "the "
         if definite and speaker.kind in (OFFICIAL, INSTITUTION):
             speaker = self._definite(speaker, at, earlier)
-        if speaker.kind in (OFFICIAL, INSTITUTION, GROUP) and not speaker.proper and not speaker.context:
+        unnamed_sources = (
+            speaker.kind == GROUP and speaker.head == "sources"
+        )  # "people familiar with the ministry's ..."
+        if (
+            speaker.kind in (OFFICIAL, INSTITUTION, GROUP)
+            and not speaker.proper
+            and not speaker.context
+            and not unnamed_sources
+        ):
             # "A ministry spokesperson said" after "China's commerce ministry ...": that ministry.
             bodies = [
                 w
@@ -199,7 +207,8 @@ class References:
         all_toks = tokens(text, start, ends[-1])
         toks = all_toks[:10]
         cut = next(
-            (k for k, t in enumerate(toks) if _CLAUSE_END.search(t.text) and t.bare not in lx.HONORIFICS),
+            # "Senator Dale Whitcomb, a Wyoming Republican": up to and with the name before the comma
+            (k + 1 for k, t in enumerate(toks) if _CLAUSE_END.search(t.text) and t.bare not in lx.HONORIFICS),
             len(toks),
         )
         for k in range(cut, 0, -1):
@@ -227,7 +236,8 @@ class References:
             for f in reversed(earlier):
                 if f.speaker.kind == PERSON and word.search(f.speaker.title):
                     return f.speaker
-                if f.speaker.kind == OFFICIAL and f.speaker.proper and word.search(f.speaker.name):
+                detailed = f.speaker.proper or len(f.speaker.name.split()) > 2  # "an official at a ... house"
+                if f.speaker.kind == OFFICIAL and detailed and word.search(f.speaker.name):
                     return f.speaker  # "A British government official said ... The official noted"
                 if head == "official" and f.speaker.kind == PERSON and lx.public_office(f.speaker.title):
                     return f.speaker  # "Deputy Energy Minister Arief Santoso said ... the official added"

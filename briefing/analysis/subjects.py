@@ -276,9 +276,10 @@ class SpeakerPhrases:
                 if j == 0:
                     return None
                 found = self._suffix_phrase(parts[j - 1])
-                if found is None and j < i and self._leadin(parts[j - 1]):
-                    # "In a letter to ..., the American Battery Manufacturers Coalition, which represents
-                    # ..., said": the part after the lead-in names the speaker, the next describes it
+                if j < i and self._leadin(parts[j - 1]) and (found is None or found[0].kind != PERSON):
+                    # "In a letter to ..., the X Coalition, which represents ..., said" and "In Seoul,
+                    # trade minister Ahn Jae-won, who ..., said": after a lead-in, the next part names
+                    # the speaker and the one after describes it ("while Tomás Beltrán, who ..." does not)
                     named = self._phrase_at(self._toks(parts[j]))
                     if named is not None and named.kind != PRONOUN:
                         found = (named, parts[j].start)

@@ -8,7 +8,7 @@ source list; ``footnote`` prints, at the first citation, the source itself as a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from markupsafe import Markup
@@ -21,9 +21,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass(frozen=True)
 class Source:
-    """One source item, numbered by its first citation (the footnote target)."""
+    """One source item; `number` is given by its first citation (the footnote target), 0 before."""
 
-    number: int
     item_id: str
     title: str
     outlet: str
@@ -31,21 +30,11 @@ class Source:
     url: str
     published: datetime
     flags: tuple[str, ...] = ()
+    number: int = 0
 
     @property
     def host(self) -> str:
         return url_host(self.url)
-
-
-@dataclass(frozen=True)
-class _Record:
-    item_id: str
-    title: str
-    outlet: str
-    kind: str
-    url: str
-    published: datetime
-    flags: tuple[str, ...] = ()
 
 
 class SourceIndex:
@@ -62,7 +51,7 @@ class SourceIndex:
         record = self._records.get(item_id)
         if record is None:
             raise KeyError(f"no source item {item_id!r} in this briefing")
-        found = Source(len(self._numbered) + 1, **vars(record))
+        found = replace(record, number=len(self._numbered) + 1)
         self._numbered[item_id] = found
         return found
 
@@ -105,11 +94,11 @@ class SourceIndex:
         return MarkdownText(f"\\[{self.cite(item_id).number}\\]")
 
 
-def _records(briefing: Briefing) -> dict[str, _Record]:
+def _records(briefing: Briefing) -> dict[str, Source]:
     """Every citable item: stored items first, then what stories and statements say about others."""
-    records: dict[str, _Record] = {}
+    records: dict[str, Source] = {}
     for item in briefing.items:
-        records[item.id] = _Record(
+        records[item.id] = Source(
             item.id,
             item.title,
             item.source,
@@ -122,7 +111,7 @@ def _records(briefing: Briefing) -> dict[str, _Record]:
         for listed in story.sources:
             records.setdefault(
                 listed.item_id,
-                _Record(
+                Source(
                     listed.item_id,
                     story.title,
                     listed.source,
@@ -134,7 +123,7 @@ def _records(briefing: Briefing) -> dict[str, _Record]:
         for item_id in story.item_ids:
             records.setdefault(
                 item_id,
-                _Record(
+                Source(
                     item_id,
                     story.title,
                     story.source,
@@ -144,14 +133,14 @@ def _records(briefing: Briefing) -> dict[str, _Record]:
                 ),
             )
     for st in briefing.statements:
-        records.setdefault(st.item_id, _Record(st.item_id, st.item_id, "", "", http_url(st.url), _EPOCH))
+        records.setdefault(st.item_id, Source(st.item_id, st.item_id, "", "", http_url(st.url), _EPOCH))
     # Watch entries carried over from earlier runs cite items outside this window's stories.
     for entry in briefing.watch:
         reports: list[WatchItem | WatchSource] = [entry, *entry.also]
         for report in reports:
             records.setdefault(
                 report.item_id,
-                _Record(
+                Source(
                     report.item_id,
                     report.title,
                     report.source,
