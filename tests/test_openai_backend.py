@@ -493,6 +493,17 @@ def test_token_budget_stops_requests_and_the_rest_is_analysed_offline(env: Calla
     assert result.exit_code == 0
 
 
+def test_requests_that_timed_out_count_against_the_token_budget(env: Callable[..., Env]) -> None:
+    # The server may have spent the tokens of a request it never answered in time: the budget is
+    # charged the estimate, so a hung endpoint cannot be asked again and again without limit.
+    e = env(lambda request: Answer(hang=30))
+    result = e.run(token_budget=3500, max_output_tokens=800, concurrency=1, timeout=0.3, max_retries=0)
+    b = written(result)
+    assert 1 <= len(e.fake.requests) < 4  # three stories and a synthesis would be four
+    assert any(n.startswith("Token budget of 3,500 reached") for n in b.notes)
+    assert all("offline_fallback" in s.flags for s in b.stories)
+
+
 def test_a_budget_too_small_for_any_request_sends_none(env: Callable[..., Env]) -> None:
     e = env(valid)
     b = written(e.run(token_budget=100))

@@ -39,11 +39,14 @@ PLACEHOLDER_KEY = "unused"  # local servers need no key, but the SDK wants one
 
 
 class CallFailed(AnalysisError):
-    """A request that did not produce a reply (after retries); `fatal` stops further calls."""
+    """A request that did not produce a reply (after retries); `fatal` stops further calls.
+    `billed` counts the attempts the server may have spent tokens on (it timed out or answered with
+    something unusable): the run's budget is charged for them, an HTTP error costs nothing."""
 
-    def __init__(self, message: str, *, fatal: bool = False) -> None:
+    def __init__(self, message: str, *, fatal: bool = False, billed: int = 0) -> None:
         super().__init__(message)
         self.fatal = fatal
+        self.billed = billed
 
 
 @dataclass(frozen=True)
@@ -132,6 +135,13 @@ class Ledger:
             self.reserved += tokens
             return True
 
+    def charge_failed(self, reserved: int, attempts: int) -> None:
+        """Release a failed call's reservation, charging its estimate for each attempt the server may
+        have spent tokens on (timeouts, unusable answers): the budget errs on the side of the wallet."""
+        with self._lock:
+            self.reserved -= reserved
+            self.spent += reserved * attempts
+
     def settle(self, reserved: int, usage: CallUsage | None) -> None:
         """Replace a reservation by what the call used (the estimate when usage was not reported)."""
         with self._lock:
@@ -182,11 +192,11 @@ class Client:
 
     def complete(self, messages: list[dict[str, str]], name: str, schema: dict[str, Any]) -> Reply:
         """One reply, retrying what is worth retrying within the deadline; CallFailed otherwise."""
-        attempt = 0
+        attempt = billed = 0
         while True:
             left = self.remaining()
             if left <= 0:
-                raise CallFailed("run deadline reached")
+                raise CallFailed("run deadline reached", billed=billed)
             sent_mode = self.mode
             body = self._body(messages, name, schema)
             try:
@@ -198,27 +208,30 @@ class Client:
                 retryable = exc.status_code in RETRY_STATUS or exc.status_code >= 500
                 if not retryable:
                     fatal = exc.status_code in (401, 403, 404)
-                    raise CallFailed(f"HTTP {exc.status_code}: {_message(exc)}", fatal=fatal) from exc
+                    raise CallFailed(
+                        f"HTTP {exc.status_code}: {_message(exc)}", fatal=fatal, billed=billed
+                    ) from exc
                 delay = _retry_after(exc.response.headers)
                 problem = f"HTTP {exc.status_code}"
             except openai_sdk.APITimeoutError as exc:
                 delay, problem = None, "timed out"
+                billed += 1  # the server may have gone on generating
                 if self.remaining() <= 0:
-                    raise CallFailed("timed out at the run deadline") from exc
+                    raise CallFailed("timed out at the run deadline", billed=billed) from exc
             except openai_sdk.APIConnectionError as exc:
                 delay, problem = None, f"connection failed ({type(exc.__cause__).__name__})"
             except openai_sdk.OpenAIError as exc:  # a 200 whose body is not a completion
-                raise CallFailed(f"unusable response: {exc}") from exc
+                raise CallFailed(f"unusable response: {exc}", billed=billed + 1) from exc
             else:
                 return _reply(response)
             if attempt >= self.settings.max_retries:
-                raise CallFailed(f"{problem} after {attempt + 1} attempts")
+                raise CallFailed(f"{problem} after {attempt + 1} attempts", billed=billed)
             if delay is not None and delay > MAX_RETRY_AFTER:
-                raise CallFailed(f"{problem}; the server asks to wait {delay:.0f} s")
+                raise CallFailed(f"{problem}; the server asks to wait {delay:.0f} s", billed=billed)
             if delay is None or delay < 0:
                 delay = min(0.5 * 2**attempt, 8.0) * (1 - 0.25 * random.random())
             if delay >= self.remaining():
-                raise CallFailed(f"{problem}; no time left before the run deadline")
+                raise CallFailed(f"{problem}; no time left before the run deadline", billed=billed)
             time.sleep(delay)
             attempt += 1
 

@@ -156,7 +156,7 @@ class _Run:
             try:
                 reply = self.client.complete(messages, job.name, job.schema)
             except CallFailed as exc:
-                self.ledger.settle(job.estimate, None)
+                self.ledger.charge_failed(job.estimate, exc.billed)
                 outcome.error, outcome.fatal = str(exc), exc.fatal
                 return outcome
             self.ledger.settle(job.estimate, reply.usage)
