@@ -178,7 +178,7 @@ def set_files(paths: Iterable[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            for candidate in sorted(path.glob("*.toml")):
+            for candidate in sorted(path.glob("*.toml"), key=_natural):
                 if "items" in _read_toml(candidate):
                     found.append(candidate)
         elif path.is_file():
@@ -188,6 +188,11 @@ def set_files(paths: Iterable[Path]) -> list[Path]:
     if not found:
         raise UsageError("no evaluation sets found (a set is a TOML file with [[items]])")
     return found
+
+
+def _natural(path: Path) -> list[str | int]:
+    """ "heldout-2" before "heldout-10"."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", path.name)]
 
 
 def _read_toml(path: Path) -> dict[str, object]:
