@@ -94,6 +94,7 @@ FIRST_CONTACT = {
     "heldout-8": (0.977, 0.905, 0.907),
     "heldout-9": (0.927, 0.835, 0.921),
     "heldout-10": (0.927, 0.874, 0.908),
+    "heldout-11": (0.978, 0.936, 0.920),
 }
 NEWEST = max(FIRST_CONTACT, key=lambda name: int(name.split("-")[1]))
 

@@ -1421,6 +1421,36 @@ def test_people_familiar_with_the_ministrys_deliberations_are_not_the_ministry()
     )
 
 
+def test_forms_of_the_heldout_11_round() -> None:
+    found = statements(
+        '"The process is more predictable," said Stefan Kraemer, purchasing director at the Taicang plant '
+        "of a German auto parts supplier in east China's Jiangsu Province.\n"
+        "A manager surnamed Zhang at a rare earth trading company in Ganzhou, East China's Jiangxi "
+        "Province, told the Global Times that overseas clients kept placing orders.\n"
+        "Commissioner Maros Sefcovic, responsible for trade, said the scheme was consistent with WTO rules.\n"
+        "A Swiss trading house said it was shifting new business to Mozambique."
+    )
+    assert [(s.speaker, s.side) for s in found] == [
+        ("Stefan Kraemer", "Partners"),
+        ("Zhang", "China"),
+        ("Maros Sefcovic", "Partners"),
+        ("A Swiss trading house", None),
+    ]
+
+
+def test_declined_to_say_comma_but_said_and_a_company_introduced_at_the_end_of_a_sentence() -> None:
+    found = statements(
+        "The plan could complicate matters for Huanan Lithium, a Chinese company that holds concessions "
+        "in Sonora. Huanan said in a statement that it had complied with Mexican law.\n"
+        "Jamieson Greer declined to say whether Canada would join before the signing, but said talks "
+        "with Ottawa were continuing."
+    )
+    assert [(s.speaker, s.side) for s in found] == [
+        ("Huanan Lithium", "China"),
+        ("Jamieson Greer", "United States"),
+    ]
+
+
 # --- no false positives ---------------------------------------------------------------------------------
 
 

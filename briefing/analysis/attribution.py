@@ -303,6 +303,10 @@ def _bounded(pattern: str) -> str:
     return pattern if _CJK.search(pattern) else f"{_B}{pattern}{suffix}{_E}"
 
 
+_EMPLOYER = re.compile(
+    r"\b(?:an?|the)\s+([A-Z][\w-]+)\s+(?:[\w-]+\s+){0,3}?(?:company|supplier|maker|firm|group|manufacturer|producer|"
+    r"carmaker|automaker|chipmaker|refiner|miner|consultancy|bank|trading\s+house)\b"
+)
 _PART_OF = re.compile(
     r"\b(?:subsidiary|unit|branch|arm|affiliate|office|plant|factory)\s+of\s+", re.IGNORECASE
 )
@@ -495,6 +499,14 @@ class Resolver:
         # "the Shanghai subsidiary of Japan's Kisaragi": the parent's country comes first; "who returned
         # from talks in Beijing": a journey, not a place of work.
         texts = [_TRAVEL.sub(" ", t) for t in texts]
+        for text in texts:
+            # "purchasing director at the Taicang plant of a German auto parts supplier in Jiangsu": the
+            # employer's nationality, before where it works
+            employer = _EMPLOYER.search(text)
+            if employer:
+                found = _first_region(_WEAK_RE, employer.group(1))
+                if found is not None:
+                    return self._region_sides.get(found[0]), True
         texts = [t[m.end() :] + " " + t[: m.start()] if (m := _PART_OF.search(t)) else t for t in texts]
         for pattern in (_STRONG_RE, _WEAK_RE):
             for text in texts:

@@ -98,7 +98,8 @@ GROUP_HEADS = words(
     investors bankers consultants consultant advisers advisors leaders members diplomats negotiators
     ministers representatives lawyers attorneys economists strategists outlets media buyer seller supplier
     dealer dealers broker brokers customer customers purchaser purchasers banker investor refiner importer
-    producer consumer manager engineer employee worker staffer distributor distributors
+    producer consumer manager engineer employee worker staffer distributor distributors developer explorer
+    recycler smelter miner
     person
     exporter"""
 ) | words(MARKET_GROUPS)
@@ -320,7 +321,7 @@ PUBLIC_OFFICES = words(
     """secretary undersecretary under-secretary minister vice-minister spokesperson spokesman spokeswoman
     ambassador envoy commissioner official officials administrator negotiator deputy-secretary
     representative secretary-general counsellor counselor attaché attache consul adviser advisor
-    director-general deputy-director-general"""
+    director-general deputy-director-general vice-president"""
 )
 # A role at a public body named in the title: "Director of the Office of Critical Minerals".
 PUBLIC_BODIES = words(

@@ -154,10 +154,10 @@ def _valid_words(toks: Sequence[Token]) -> bool:
         # A few plain words may describe the head: "price reporting agencies", "rare earth producers";
         # not after a person's name ("Colin Brandt briefed participants" is a clause).
         after_name = (
-            i > 0
-            and toks[i - 1].cap
-            and name_token(toks[i - 1], last=False)
-            and toks[i - 1].bare not in lx.GEO
+            i > 1
+            and all(  # a full name, two name words ("A Swiss trading house" is fine)
+                t.cap and name_token(t, last=False) and t.bare not in lx.GEO for t in toks[i - 2 : i]
+            )
         )
         if len(toks) - i <= 3 and toks[-1].bare in lx.HEADS and _plain(toks[i:-1]) and not after_name:
             continue
@@ -221,6 +221,10 @@ def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
     body = core[first:]
     if not body or core[-1].possessive:
         return None
+    # "a manager surnamed Zhang at a trading company in Ganzhou": the surname is the name
+    named = next((k for k, t in enumerate(core[:-1]) if t.bare == "surnamed" and core[k + 1].cap), None)
+    if named is not None and named > 0 and core[named - 1].bare in lx.HEADS | lx.ROLE_WORDS:
+        return Phrase(PERSON, "", True, named + 1, named + 2)
     # "a spokesperson for the European Commission", "experts at Tsinghua University"
     for i, tok in enumerate(body[:-1]):
         # A capitalised head is a title ("Secretary of State Marco Rubio"), unless it opens the sentence.
@@ -403,17 +407,20 @@ def speaker_from(text: str, toks: Sequence[Token], phrase: Phrase) -> Speaker:
     core = [t for t in toks if not t.paren]
     name_start = core[phrase.name_from].start
     titles = [text[s : core[phrase.name_from - 1].end]] if phrase.name_from > 0 else []
+    titles = [_SURNAMED.sub("", t) for t in titles]  # "A manager surnamed" Zhang
     name_end = e
     if phrase.name_to is not None:
         name_end = core[phrase.name_to - 1].end
         titles = [t for t in titles if t.lower().rstrip(".") not in lx.HONORIFICS]
-        titles.append(text[core[phrase.name_to].start : e])
+        if phrase.name_to < len(core):
+            titles.append(text[core[phrase.name_to].start : e])
     return Speaker(
         text[name_start:name_end], ", ".join(titles), PERSON, "", True, gender=gender_of(text[s:e])
     )
 
 
 _GENDER_WORD = re.compile(r"[A-Za-z]+")
+_SURNAMED = re.compile(r"\s+surnamed$")
 
 
 def gender_of(text: str) -> str:
@@ -431,7 +438,9 @@ def is_description(toks: Sequence[Token]) -> bool:
     if not toks or len(toks) > 40:
         return False
     first = toks[0].bare
-    if first in ("who", "which", "whose") or _ALSO_KNOWN.match(" ".join(t.text for t in toks[:3])):
+    if first in ("who", "which", "whose", "responsible") or _ALSO_KNOWN.match(
+        " ".join(t.text for t in toks[:3])
+    ):
         return True
     if _AFFILIATED.match(" ".join(t.text for t in toks[:8])):
         return True  # "a materials scientist at the Fraunhofer Institute"

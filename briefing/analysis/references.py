@@ -43,7 +43,7 @@ from briefing.analysis.text import UPPER, spelled_out
 
 _ACRONYM_NAME = re.compile(r"(?:(?:the|The|la|La|el|El)\s+)?[A-Z]{2,8}")
 _CLAUSE_END = re.compile(r"[,;:.]$")
-_APPOSITIVE = re.compile(r",\s*([^,.;]{3,120}),")
+_APPOSITIVE = re.compile(r",\s*([^,.;]{3,160})(?:,|\.(?:\s|$))")  # ", a Chinese company that ... ."
 _BODY_IN_TITLE = re.compile(r"\b(?:the|its)\s+([a-z]+)(?:['’]s\b|\s*$)")
 _LOCAL = re.compile(
     r"(?:the\s+)?(?:local|regional|provincial|municipal|prefectural)\s"
@@ -53,7 +53,7 @@ _LOCAL = re.compile(
 _DATELINE = re.compile(
     # "NANCHANG, Oct 9 (Xinhua) --", "GANZHOU, Jiangxi, March 22 (Xinhua) --", "WASHINGTON -"
     rf"(?m)^\s*([{UPPER}][{UPPER}'’ .-]{{1,30}}[{UPPER}])(?:,\s+[{UPPER}][a-z]+\.?)*"
-    rf"(?:,?\s+[{UPPER}][a-z]{{2,}}\.?\s+\d{{1,2}})?\s*(?:\([^)\n]{{1,40}}\))?\s*(?:--|[-–—])\s"
+    rf"(?:,?\s+[{UPPER}][a-z]{{2,}}\.?\s+\d{{1,2}})?\s*(?:\([^)\n]{{1,40}}\))?\s*(?:--|[-–—]|:)\s"
 )
 _BODY = re.compile(rf"[{UPPER}][\w'’&.-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[{UPPER}][\w'’&.-]*)+")
 _COMPANY_ROLES = lx.words(
@@ -172,7 +172,9 @@ class References:
             return speaker
         for f in reversed(earlier):
             known = f.speaker.proper or (office and bool(f.speaker.context))  # "the industry ministry"
-            if f.speaker.kind == INSTITUTION and known and at - f.anchor <= 400:
+            # a public office belongs to a public body quoted before, a company role to a company
+            public = any(w in lx.PUBLIC_BODIES for w in _WORDS.findall(f.speaker.name.lower()))
+            if f.speaker.kind == INSTITUTION and known and public == office and at - f.anchor <= 400:
                 named = " ".join(x for x in (f.speaker.title, f.speaker.name, f.speaker.context) if x)
                 return replace(speaker, context=named)
         return speaker
@@ -252,7 +254,11 @@ class References:
                     return self.resolve(intro, last.start(1)) or intro
             return speaker
         best_pos, context = -1, ""
-        for f in reversed(earlier):
+        # "The report urged ...": the body that issued it before a person who wrote it
+        order = sorted(
+            reversed(earlier), key=lambda f: head in lx.DOCUMENT_HEADS and f.speaker.kind == PERSON
+        )
+        for f in order:
             named = f"{f.speaker.name} {f.speaker.title}"
             described = word.search(named) or (
                 head in lx.DOCUMENT_HEADS and word.search(self.text[f.sentence.start : f.sentence.end])

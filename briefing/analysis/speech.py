@@ -99,7 +99,7 @@ _SAID_AGAIN = lx.STRONG_VERBS | lx.words("added adds confirmed confirms stated")
 _ON = re.compile(r"\s+on\b")
 _WHICH_BEFORE = re.compile(r"\bwhich\s+$")
 _COMMA = re.compile(r",")
-_BUT_BEFORE = re.compile(r"\b(?:declined|refused|did\s+not|would\s+not|wouldn['’]t)\b[^,;]*\bbut\s+$")
+_BUT_BEFORE = re.compile(r"\b(?:declined|refused|did\s+not|would\s+not|wouldn['’]t)\b[^;]*?,?\s+but\s+$")
 _WORD_NEXT = re.compile(r"\s*[A-Za-z]")
 
 

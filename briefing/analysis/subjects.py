@@ -261,6 +261,9 @@ class SpeakerPhrases:
             if i > 0 and _REGION_APPOSITIVE.fullmatch(text, parts[i].start, parts[i].end):
                 i -= 1  # "... in Ganzhou, East China's Jiangxi Province, who requested anonymity, told"
             trailing = i > 0 and not parts[i - 1].quote and (self._desc(parts[i]) or self._place(parts[i]))
+        elif trailing and i > 0 and _REGION_APPOSITIVE.fullmatch(text, parts[i].start, parts[i].end):
+            i -= 1  # "a trading company in Ganzhou, East China's Jiangxi Province, told ..."
+            trailing = i > 0 and not parts[i - 1].quote and (self._desc(parts[i]) or self._place(parts[i]))
         if parts[i].quote:
             return None
         first = i  # first part that belongs to the speaker
