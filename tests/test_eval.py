@@ -95,6 +95,7 @@ FIRST_CONTACT = {
     "heldout-9": (0.927, 0.835, 0.921),
     "heldout-10": (0.927, 0.874, 0.908),
     "heldout-11": (0.978, 0.936, 0.920),
+    "heldout-12": (0.969, 0.940, 0.915),
 }
 NEWEST = max(FIRST_CONTACT, key=lambda name: int(name.split("-")[1]))
 
@@ -162,6 +163,8 @@ def test_scores_follow_the_matching_rule(tmp_path: Path) -> None:
     assert score.precision == 1.0
     assert score.recall == pytest.approx(2 / 3)
     assert score.side_accuracy == 0.5  # the second gold side is deliberately wrong
+    assert score.unplaced == 0  # ... and the prediction has a side: "given another side"
+    assert "side misses: 0 left unknown, 1 given another side" in evaluate.report([score])
     assert score.ungrounded == 0
     assert [m.split(":")[0] for m in score.misses] == ["m1"]
     assert "Maria Lopez" in score.misses[0]

@@ -37,6 +37,7 @@ The figures:
   speaker precision  predictions matched to a gold statement / predictions
   speaker recall     gold statements matched / gold statements
   side accuracy      matched statements whose predicted side equals the gold side / matched statements
+                     (the misses are split into speakers left unknown and speakers given another side)
   ungrounded         predictions whose quote is not the item text at their offsets (the target is 0)
 An `optional` gold statement (a borderline case either answer is right for) counts nowhere: a
 prediction matching it is neither a hit nor a false positive, and missing it costs no recall.
@@ -119,6 +120,7 @@ class Score:
     side_correct: int = 0
     ungrounded: int = 0
     ignored: int = 0  # predictions matching an optional gold statement
+    unplaced: int = 0  # matched statements whose side the backend left unknown but the label gives
     failed: list[str] = field(default_factory=list)  # items the backend could not analyse, and why
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
@@ -155,6 +157,7 @@ class Score:
             side_correct=self.side_correct + other.side_correct,
             ungrounded=self.ungrounded + other.ungrounded,
             ignored=self.ignored + other.ignored,
+            unplaced=self.unplaced + other.unplaced,
             failed=self.failed + other.failed,
             misses=self.misses + other.misses,
             false_positives=self.false_positives + other.false_positives,
@@ -323,6 +326,8 @@ def score_item(gold: GoldItem, spans: dict[int, tuple[int, int]], predicted: Seq
         else:
             got, want = p.side or "unknown", g.side or "unknown"
             score.side_errors.append(f"{gold.id}: {p.speaker!r} is {got} ({p.resolved_by}), gold {want}")
+            if p.side is None:
+                score.unplaced += 1  # left unknown: the engine does not guess
     for k, p in enumerate(predicted):
         if k not in pred_used:
             score.false_positives.append(f"{gold.id}: extra {_label(p)}")
@@ -389,6 +394,11 @@ def report(scores: Sequence[Score], verbose: bool = False) -> list[str]:
         f"side accuracy >= {TARGETS['side_accuracy']:.2f} {marks[met['side_accuracy']]}, "
         f"ungrounded = 0 {marks[met['grounded']]}"
     )
+    last = rows[-1]
+    wrong = last.matched - last.side_correct
+    if wrong:
+        # Leaving a speaker unplaced is the engine's rule when the text does not say; a wrong side is worse.
+        lines.append(f"side misses: {last.unplaced} left unknown, {wrong - last.unplaced} given another side")
     failed = rows[-1].failed
     if failed:
         # The engine broke on these items: their statements count as missed; this is a bug to fix.
