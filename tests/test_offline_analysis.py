@@ -1451,6 +1451,27 @@ def test_declined_to_say_comma_but_said_and_a_company_introduced_at_the_end_of_a
     ]
 
 
+def test_forms_of_the_heldout_12_round() -> None:
+    sides = [
+        {"name": "United States"},
+        {"name": "China"},
+        {"name": "Partners", "countries": ["eu", "japan", "mexico", "korea"]},
+    ]
+    found = statements(
+        "SEOUL, Jan 29 (Wire) - Daehan Chemical, the country's biggest anode maker, said it would start "
+        "mass production in the third quarter. Its chief executive, Yoon Seo-yeon, told analysts that "
+        "customers were paying a premium.\n"
+        '"Now the ministry wants to know who your customer is," said a sales manager at a gallium producer '
+        "in the southern Chinese region of Guangxi, who declined to be named.",
+        config=make_config(sides=sides),
+    )
+    assert [(s.speaker, s.side) for s in found] == [
+        ("Daehan Chemical", "Partners"),
+        ("Yoon Seo-yeon", "Partners"),
+        ("a sales manager at a gallium producer in the southern Chinese region of Guangxi", "China"),
+    ]
+
+
 # --- no false positives ---------------------------------------------------------------------------------
 
 

@@ -194,7 +194,7 @@ def _plain(toks: Sequence[Token]) -> bool:
 def noun_phrase(toks: Sequence[Token]) -> Phrase | None:
     """Classify tokens as a whole speaker noun phrase, or None."""
     core = [t for t in toks if not t.paren]
-    if not core or len(core) > 12:
+    if not core or len(core) > MAX_PHRASE:
         return None
     if len(core) == 1 and core[0].bare in lx.PRONOUNS and core[0].text.isalpha():
         return Phrase(PRONOUN, core[0].bare, False, None)
@@ -357,6 +357,9 @@ def _placed_body(toks: Sequence[Token]) -> bool:
 
 
 _BASED = ("-based", "-listed", "-headquartered")
+# The longest speaker phrase, in words: "a sales manager at a gallium producer in the southern Chinese
+# region of Guangxi" is fourteen.
+MAX_PHRASE = 16
 _VERBS = lx.STRONG_VERBS | lx.WEAK_VERBS
 _REGION_WORDS = lx.words("province prefecture region county state district")
 _HOW_MANY = lx.words("one two three four five six some several many most all none each both")
@@ -370,6 +373,14 @@ def _city(toks: Sequence[Token]) -> bool:
     with its region ("Central China's Henan Province")."""
     if 1 < len(toks) <= 5 and all(t.cap for t in toks[:-1]) and toks[-1].bare in _REGION_WORDS:
         return True  # "Central China's Henan Province", "China's Zhejiang province"
+    # "the southern Chinese region of Guangxi"
+    if (
+        3 < len(toks) <= 7
+        and toks[0].bare == "the"
+        and toks[-2].bare == "of"
+        and toks[-3].bare in _REGION_WORDS
+    ):
+        return _city(toks[-1:])
     return 0 < len(toks) <= 2 and all(t.cap and t.bare.isalpha() and t.bare not in lx.CAP_STOP for t in toks)
 
 

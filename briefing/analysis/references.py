@@ -58,7 +58,7 @@ _DATELINE = re.compile(
 _BODY = re.compile(rf"[{UPPER}][\w'’&.-]*(?:\s+(?:(?:of|for|and|on|the)\s+)*[{UPPER}][\w'’&.-]*)+")
 _COMPANY_ROLES = lx.words(
     """chief executive officer ceo cfo coo cto managing director president chairman chairwoman chair
-    founder co general manager head of operations finance financial operating technology"""
+    founder co general manager head of operations finance financial operating technology its the company's"""
 )
 _WORDS = re.compile(r"[\w-]+")
 _TITLE_BEFORE = re.compile(
@@ -69,6 +69,7 @@ _NATIONAL = re.compile(
     r"the\s+(?:[a-z]+\s+){0,2}(?:ministry|government|cabinet|parliament|regulator|central\s+bank)$",
     re.IGNORECASE,
 )
+_THE_COUNTRYS = re.compile(r"\bthe\s+(?:country|nation)['’]s\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?:[.!?][\"”’']?\s+|\n+)(?=[\"“‘]?[A-Z])")
 
 
@@ -136,6 +137,9 @@ class References:
             mentions = list(_mention(bodies[-1]).finditer(self.text, 0, at)) if bodies else []
             if mentions:
                 speaker = replace(speaker, context=mentions[-1].group(0))
+        if speaker.kind == INSTITUTION and not speaker.context and _THE_COUNTRYS.search(speaker.title):
+            # "Daehan Chemical, the country's biggest anode maker, said" in a report from Seoul
+            return replace(speaker, context=self._dateline())
         if speaker.kind != PERSON and not speaker.context and _LOCAL.match(speaker.name):
             # "local authorities said", "the regional industry department said": of the place the
             # report comes from, its dateline ("NANCHANG, Oct 9 (Xinhua) --") or its sentence so far.

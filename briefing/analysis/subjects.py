@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from briefing.analysis import lexicon as lx
 from briefing.analysis.phrases import (
     INSTITUTION,
+    MAX_PHRASE,
     OFFICIAL,
     PERSON,
     PRONOUN,
@@ -185,7 +186,7 @@ class SpeakerPhrases:
     def _suffix_phrase(self, part: Part) -> tuple[Speaker, int] | None:
         """The longest speaker phrase ending a part, after a scene-setter or a conjunction."""
         toks = self._toks(part)
-        for k in range(max(0, len(toks) - 12), len(toks)):
+        for k in range(max(0, len(toks) - MAX_PHRASE), len(toks)):
             prefix = toks[:k]
             if prefix and not self._prefix_ok(prefix):
                 continue
@@ -334,7 +335,7 @@ class SpeakerPhrases:
         toks = toks[:-1]
         if toks[0].bare == "both":
             toks = toks[1:]
-        for k in range(max(0, len(toks) - 12), len(toks)):
+        for k in range(max(0, len(toks) - MAX_PHRASE), len(toks)):
             prefix = toks[:k]
             if prefix and not self._prefix_ok(prefix):
                 continue
@@ -366,7 +367,7 @@ class SpeakerPhrases:
         stripped = _SOURCE_OF.match(text, parts[0].start, parts[0].end)
         if stripped:
             toks = tokens(text, stripped.end(), parts[0].end)
-        for k in range(min(len(toks), 12), 0, -1):
+        for k in range(min(len(toks), MAX_PHRASE), 0, -1):
             speaker = self._phrase_at(toks[:k])
             if speaker is None:
                 continue
