@@ -96,6 +96,7 @@ FIRST_CONTACT = {
     "heldout-10": (0.927, 0.874, 0.908),
     "heldout-11": (0.978, 0.936, 0.920),
     "heldout-12": (0.969, 0.940, 0.915),
+    "heldout-13": (0.960, 0.900, 0.931),
 }
 NEWEST = max(FIRST_CONTACT, key=lambda name: int(name.split("-")[1]))
 
