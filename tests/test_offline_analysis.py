@@ -1472,6 +1472,32 @@ def test_forms_of_the_heldout_12_round() -> None:
     ]
 
 
+def test_each_paragraph_of_a_signed_press_statement_is_the_signers() -> None:
+    text = (
+        "Extension of the PRC's Suspended Export Controls\n"
+        "Press Statement\n"
+        "Evelyn Strand, Under Secretary for Economic Growth, Energy, and the Environment\n"
+        "November 3, 2026\n"
+        "No country should be able to hold the world's factories hostage to a licensing regime.\n"
+        "We welcome yesterday's agreement by Japan and Australia to finance gallium recovery."
+    )
+    it = item(text, "ustr", title="Extension of the PRC's Suspended Export Controls")
+    result = get_backend("offline").analyse([story([it])], {it.id: it}, CONFIG)
+    assert [(s.speaker, s.speaker_title, s.quote[:20]) for s in result.statements] == [
+        (
+            "Evelyn Strand",
+            "Under Secretary for Economic Growth, Energy, and the Environment",
+            "No country should be",
+        ),
+        (
+            "Evelyn Strand",
+            "Under Secretary for Economic Growth, Energy, and the Environment",
+            "We welcome yesterday",
+        ),
+    ]
+    assert {s.side for s in result.statements} == {"United States"}
+
+
 # --- no false positives ---------------------------------------------------------------------------------
 
 

@@ -54,7 +54,7 @@ from briefing.analysis.phrases import (
 from briefing.analysis.references import References
 from briefing.analysis.subjects import ADVERBIAL, CAPS, SpeakerPhrases, Subject
 from briefing.analysis.text import UPPER, Paragraph, Quotation, Span, paragraphs
-from briefing.analysis.transcripts import transcript_turns
+from briefing.analysis.transcripts import signed_statement, transcript_turns
 
 MAX_SENTENCE = 3000  # characters
 Direction = Literal["after", "before", "around"]
@@ -195,6 +195,7 @@ class _Extractor(SpeakerPhrases):
     def run(self) -> list[Found]:
         continuing: Speaker | None = None  # whose quotation the next sentence may continue
         turns = transcript_turns(self.text, self.title, self.paragraphs, self.refs)
+        signed = None if turns else signed_statement(self.text, self.paragraphs)
         answering: Speaker | None = None  # who is speaking in a Q&A transcript
         answer: Found | None = None
         for n, para in enumerate(self.paragraphs):
@@ -211,6 +212,11 @@ class _Extractor(SpeakerPhrases):
                     # A transcript answer is the speaker's own words, paragraph by paragraph ...
                     whole = Span(start, para.end)
                     answer = Found(answering, "direct", start, para.end, whole, start)
+            elif signed is not None and n >= signed[1]:
+                # ... and so is each paragraph of a signed press statement, the signer's
+                answer = Found(
+                    signed[0], "direct", para.start, para.end, Span(para.start, para.end), para.start
+                )
             before = len(self.found)
             opens = [q.open for q in para.quotes]
             for sentence in para.sentences:

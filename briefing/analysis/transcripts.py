@@ -1,5 +1,6 @@
 # ruff: noqa: RUF001 -- titles with typographic apostrophes on purpose
-"""Q&A transcripts: press conferences and "Answer to a Journalist's Question" releases.
+"""Q&A transcripts (press conferences, "Answer to a Journalist's Question" releases) and signed press
+statements, whose paragraphs are all one person's words.
 
     AFP: How does China view these moves?
     Xu Hanqing: China firmly opposes forming "small circles" ...     <- an answer: Xu Hanqing's words
@@ -90,3 +91,31 @@ def _answerer(title: str) -> Speaker:
         if phrase is not None and phrase.kind == OFFICIAL and phrase.proper:
             return speaker_from(title, toks, phrase)
     return Speaker("the spokesperson", "", OFFICIAL, "spokesperson", False)
+
+
+_STATEMENT_HEAD = re.compile(
+    r"(?:Press\s+Statement|Statement|Joint\s+Statement\s+by|Statement\s+by)\s*$", re.IGNORECASE
+)
+
+
+def signed_statement(text: str, paragraphs: list[Paragraph]) -> tuple[Speaker, int] | None:
+    """A signed press statement ("Press Statement / Evelyn Strand, Under Secretary for ... / November
+    3, 2026 / paragraphs"): its signer, and the number of its first paragraph of text. Its paragraphs
+    are the signer's words, as a transcript's answers are the answerer's."""
+    for n, para in enumerate(paragraphs[:4]):
+        if not (para.heading and _STATEMENT_HEAD.fullmatch(text, para.start, para.end)):
+            continue
+        signer = paragraphs[n + 1] if n + 1 < len(paragraphs) else None
+        if signer is None or not signer.heading:
+            return None
+        line = text[signer.start : signer.end]
+        name, _, title = line.partition(",")
+        toks = tokens(text, signer.start, signer.start + len(name))
+        phrase = noun_phrase(toks)
+        if phrase is None or phrase.kind != PERSON or not title.strip():
+            return None
+        speaker = speaker_from(text, toks, phrase)
+        speaker = Speaker(speaker.name, title.strip(), PERSON, "", True, gender=speaker.gender)
+        first = next((k for k in range(n + 2, len(paragraphs)) if not paragraphs[k].heading), None)
+        return (speaker, first) if first is not None else None
+    return None
