@@ -20,10 +20,8 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
-from rich.text import Text
 
-from briefing import __version__, cli_operate, cli_render, logs
+from briefing import __version__, cli_operate, cli_options, cli_render, logs
 from briefing import config as config_module
 from briefing.cli_options import config_option
 from briefing.errors import BriefingError, ExitCode
@@ -69,17 +67,8 @@ def feed_progress(total: int, quiet: bool) -> Iterator[Callable[[str, FeedResult
 
 
 def emit_table(title: str, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
-    """A rich table on a terminal; tab-separated plain lines (header first) for scripts."""
-    if not out.is_terminal:
-        for row in [headers, *rows]:
-            print("\t".join(Text.from_markup(cell).plain for cell in row))
-        return
-    table = Table(title=title, title_justify="left")
-    for column in headers:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
+    """The shared table (`cli_options.emit_table`), with status colours in the cells."""
+    cli_options.emit_table(out, title, headers, rows, markup=True)
 
 
 def feed_table(results: list[FeedResult]) -> None:

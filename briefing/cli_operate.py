@@ -15,11 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
-from rich.table import Table
 
 from briefing import config as config_module
 from briefing import history, logs
-from briefing.cli_options import config_option
+from briefing.cli_options import config_option, emit_table
 from briefing.config import Config, Schedule
 from briefing.store import Store
 from briefing.window import parse_when
@@ -31,17 +30,8 @@ out = Console()
 
 
 def emit(title: str, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
-    """A table on a terminal; tab-separated lines, header first, for scripts."""
-    if not out.is_terminal:
-        for row in [headers, *rows]:
-            click.echo("\t".join(cell.replace("\t", " ").replace("\n", " ") for cell in row))
-        return
-    table = Table(title=title, title_justify="left")
-    for column in headers:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table, markup=False)
+    """The shared table (`cli_options.emit_table`); cells are plain text, never markup."""
+    emit_table(out, title, headers, rows)
 
 
 def _when(moment: datetime) -> str:
