@@ -139,12 +139,12 @@ class References:
                 speaker = replace(speaker, context=mentions[-1].group(0))
         if speaker.kind == INSTITUTION and not speaker.context and _THE_COUNTRYS.search(speaker.title):
             # "Daehan Chemical, the country's biggest anode maker, said" in a report from Seoul
-            return replace(speaker, context=self._dateline())
+            return replace(speaker, context=self._dateline)
         if speaker.kind != PERSON and not speaker.context and _LOCAL.match(speaker.name):
             # "local authorities said", "the regional industry department said": of the place the
             # report comes from, its dateline ("NANCHANG, Oct 9 (Xinhua) --") or its sentence so far.
             return replace(
-                speaker, context=" ".join(x for x in (self._dateline(), self._sentence_before(at)) if x)
+                speaker, context=" ".join(x for x in (self._dateline, self._sentence_before(at)) if x)
             )
         if definite and speaker.kind in (OFFICIAL, INSTITUTION):
             return speaker
@@ -183,8 +183,9 @@ class References:
                 return replace(speaker, context=named)
         return speaker
 
+    @functools.cached_property
     def _dateline(self) -> str:
-        return dateline(self.text)
+        return dateline(self.text)  # one search per text, however many speakers refer to it
 
     def _sentence_before(self, at: int) -> str:
         ends = [m.end() for m in _SENTENCE_END.finditer(self.text, max(0, at - 600), at)]
@@ -200,7 +201,7 @@ class References:
         if mentions:
             return replace(speaker, context=mentions[-1].group(0))
         # "chairman of the company", a company the report never names: one of the place it is filed from.
-        dateline = self._dateline()
+        dateline = self._dateline
         return replace(speaker, context=dateline) if dateline else speaker
 
     def _previous_subject(self, at: int) -> tuple[Speaker, int] | None:
@@ -276,7 +277,7 @@ class References:
                     best_pos, context = m.start(), m.group(0)
         if not context and speaker.kind == INSTITUTION and _NATIONAL.match(speaker.name):
             # "the industry ministry said" in a report filed from Seoul: the government of that place
-            context = self._dateline()
+            context = self._dateline
         singular = not head.endswith("s") or head.endswith("ss")  # "the two sides" are not one body
         if not context and head in lx.INSTITUTION_HEADS and singular:
             # "Japan Organization for Metals and Energy Security will ..., the agency said": a body

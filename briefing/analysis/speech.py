@@ -104,6 +104,7 @@ _WORD_NEXT = re.compile(r"\s*[A-Za-z]")
 
 
 def _masked(pos: int, masks: list[tuple[int, int]]) -> bool:
+    """Whether a position falls inside one of the sentence's quotations."""
     return any(o <= pos < c for o, c in masks)
 
 
@@ -252,7 +253,7 @@ class _Extractor(SpeakerPhrases):
         verb_seen = False
         for m in _VERB_RE.finditer(text, sent.start, sent.end):
             pos = m.start()
-            if any(o <= pos < c for o, c in masks):
+            if _masked(pos, masks):
                 continue
             verb_seen = True
             att = self._according(sent, m, masks) if m.group("according") else self._reporting(sent, m, masks)
@@ -268,7 +269,7 @@ class _Extractor(SpeakerPhrases):
                 atts.append(att)
         if not atts:
             for m in _PARTICIPLE_RE.finditer(text, sent.start, sent.end):
-                if not any(o <= m.start() < c for o, c in masks):
+                if not _masked(m.start(), masks):
                     verb_seen = True
                     att = self._participle(sent, m, masks)
                     if att:
@@ -612,7 +613,7 @@ class _Extractor(SpeakerPhrases):
             same_point = m.group("verb") in _SAME_POINT and out[-1].direction != "before"
             # '..., Tian said the suspension showed China's "sincerity," adding that ...': the comma may
             # sit inside the closing quotation mark
-            if any(o <= m.start("verb") < c for o, c in masks) or same_point:
+            if _masked(m.start("verb"), masks) or same_point:
                 continue  # ", saying that ..." after "X urged Y to ..." is X's same point
             cstart, _ = self._complement(m.group("verb"), m.end(), sent.end, masks)
             last = out[-1]
