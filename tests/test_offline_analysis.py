@@ -781,6 +781,13 @@ def test_a_sides_countries_decide_where_other_allies_stand() -> None:
     assert (st.side, st.resolved_by) == ("Partners", "affiliation")
 
 
+def test_the_countries_a_config_may_name_are_the_regions_the_analysis_knows() -> None:
+    from briefing.analysis.attribution import REGIONS
+    from briefing.config import COUNTRIES
+
+    assert sorted(COUNTRIES) == list(REGIONS)
+
+
 @pytest.mark.parametrize(
     ("countries", "problem"),
     [

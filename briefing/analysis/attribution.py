@@ -325,6 +325,9 @@ def _marker_regex(table: dict[str, list[str]]) -> re.Pattern[str]:
 
 
 _STRONG_RE = _marker_regex(_STRONG)
+# The countries and blocs a speaker can be placed in; config.COUNTRIES, which `[[sides]] countries`
+# is checked against, must name the same (a test holds them together).
+REGIONS: tuple[str, ...] = tuple(sorted((set(_STRONG) | set(_WEAK)) - {"other"}))
 _WEAK_RE = _marker_regex(_WEAK)
 
 _KEYWORD_STOP = words(
