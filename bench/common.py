@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -11,7 +10,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from tests.conftest import QuietHandler
 
 
 @dataclass
@@ -118,16 +119,7 @@ def serve_feeds(feeds: dict[str, str], delay: float) -> Iterator[str]:
     """Serve path -> feed on 127.0.0.1, answering after `delay` seconds; 304 on a matching ETag."""
     bodies = {path: body.encode() for path, body in feeds.items()}
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
+    class Handler(QuietHandler):
         def do_GET(self) -> None:
             time.sleep(delay)
             body = bodies.get(self.path)

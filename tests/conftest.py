@@ -26,6 +26,19 @@ class Route:
     delay: float = 0.0
 
 
+class QuietHandler(BaseHTTPRequestHandler):
+    """A keep-alive loopback handler that answers without Nagle delay and logs nothing."""
+
+    protocol_version = "HTTP/1.1"
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
 class Server:
     """Routes by path; records every request (path and headers) it receives."""
 
@@ -34,16 +47,7 @@ class Server:
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def setup(self) -> None:
-                super().setup()
-                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path)
